@@ -1,0 +1,44 @@
+"""Frappe-host adapter of the Database port: `frappe.db`, inside the request's or job's transaction.
+
+Frappe commits at the end of the request or job; `transaction()` therefore uses a
+savepoint so that a failed block is undone without ending the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import frappe
+
+from retail_suite.db.port import Params, Row
+
+_savepoints = itertools.count(1)
+
+
+class FrappeDatabase:
+	host = "frappe"
+
+	@property
+	def database_name(self) -> str:
+		return frappe.conf.db_name
+
+	def sql(self, query: str, params: Params = None) -> list[Row]:
+		return frappe.db.sql(query, params, as_dict=True)
+
+	def execute(self, query: str, params: Params = None) -> int:
+		frappe.db.sql(query, params)
+		return frappe.db._cursor.rowcount
+
+	@contextmanager
+	def transaction(self) -> Iterator[FrappeDatabase]:
+		savepoint = f"retail_sp_{next(_savepoints)}"
+		frappe.db.savepoint(savepoint)
+		try:
+			yield self
+		except BaseException:
+			frappe.db.rollback(save_point=savepoint)
+			raise
+		else:
+			frappe.db.release_savepoint(savepoint)

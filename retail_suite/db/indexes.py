@@ -1,0 +1,27 @@
+"""Composite indexes, declared once and applied by both hosts.
+
+The Frappe host applies them in each doctype's `on_doctype_update()` through
+`apply_composite_indexes(doctype)` (see `frappe_indexes.py`); the standalone host
+applies them when it creates or migrates the table (`schema.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CompositeIndex:
+	name: str
+	columns: tuple[str, ...]
+	unique: bool = False
+
+
+COMPOSITE_INDEXES: dict[str, tuple[CompositeIndex, ...]] = {
+	"POS Terminal": (CompositeIndex("store_terminal_code", ("store", "terminal_code"), unique=True),),
+}
+
+
+def composite_indexes(doctype: str) -> tuple[CompositeIndex, ...]:
+	"""The composite indexes declared for a doctype (none when not declared)."""
+	return COMPOSITE_INDEXES.get(doctype, ())

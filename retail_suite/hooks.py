@@ -1,0 +1,21 @@
+app_name = "retail_suite"
+app_title = "Retail Suite"
+app_publisher = "retail_suite developers"
+app_description = "Retail chain operations for ERPNext: POSDM, till, promotions, membership, fresh, apparel"
+app_email = "dev@retail-suite.invalid"
+app_license = "MIT"
+app_icon = "octicon octicon-package"
+app_color = "#2f855a"
+
+required_apps = ["erpnext"]
+
+# Install and migrate: roles, custom fields on ERPNext doctypes, accounting dimensions (setup/)
+after_install = "retail_suite.setup.install.after_install"
+after_migrate = "retail_suite.setup.install.after_migrate"
+before_uninstall = "retail_suite.setup.install.before_uninstall"
+before_tests = "retail_suite.setup.install.before_tests"
+
+# Records shipped with the app; custom fields and roles are created in code (setup/), not here.
+fixtures: list[dict] = []
+
+export_python_type_annotations = True

@@ -1,0 +1,90 @@
+"""Custom fields retail_suite adds to ERPNext doctypes, declared once.
+
+The Frappe host creates them at install and re-syncs them on migrate
+(`setup/install.py`, through Frappe's `create_custom_fields`); the standalone host
+adds the same columns to its slice tables (`db/schema.py`). Every fieldname starts
+with `retail_`. This module is pure data: it never imports Frappe.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+CUSTOM_FIELDS: dict[str, list[dict[str, Any]]] = {
+	"Customer": [
+		{
+			"fieldname": "retail_membership_section",
+			"fieldtype": "Section Break",
+			"label": "Retail Membership",
+			"insert_after": "customer_group",
+			"collapsible": 1,
+		},
+		{
+			"fieldname": "retail_card_number",
+			"fieldtype": "Data",
+			"label": "Member Card No.",
+			"insert_after": "retail_membership_section",
+			"unique": 1,
+			"no_copy": 1,
+			"in_standard_filter": 1,
+			"translatable": 0,
+		},
+		{
+			"fieldname": "retail_phone",
+			"fieldtype": "Data",
+			"options": "Phone",
+			"label": "Member Phone",
+			"insert_after": "retail_card_number",
+			"unique": 1,
+			"no_copy": 1,
+			"in_standard_filter": 1,
+			"translatable": 0,
+		},
+		{
+			"fieldname": "retail_birthday",
+			"fieldtype": "Date",
+			"label": "Birthday",
+			"insert_after": "retail_phone",
+		},
+		{
+			"fieldname": "retail_membership_column",
+			"fieldtype": "Column Break",
+			"insert_after": "retail_birthday",
+		},
+		{
+			"fieldname": "retail_join_date",
+			"fieldtype": "Date",
+			"label": "Member Since",
+			"insert_after": "retail_membership_column",
+		},
+		{
+			"fieldname": "retail_home_store",
+			"fieldtype": "Link",
+			"options": "Retail Store",
+			"label": "Home Store",
+			"insert_after": "retail_join_date",
+			"search_index": 1,
+		},
+		{
+			"fieldname": "retail_marketing_consent",
+			"fieldtype": "Check",
+			"label": "Agrees to Marketing Messages",
+			"insert_after": "retail_home_store",
+		},
+	],
+	"Supplier": [
+		{
+			"fieldname": "retail_lead_time_days",
+			"fieldtype": "Int",
+			"label": "Delivery Lead Time (Days)",
+			"insert_after": "supplier_group",
+			"description": "Days from order to delivery at the store; used by replenishment",
+		},
+	],
+}
+
+#: accounting dimensions created at install on ERPNext's vouchers: (fieldname, label, document type)
+ACCOUNTING_DIMENSIONS: tuple[tuple[str, str, str], ...] = (
+	("retail_store", "Store", "Retail Store"),
+	("retail_terminal", "Terminal", "POS Terminal"),
+)

@@ -1,0 +1,32 @@
+"""retail_suite: a Frappe v15 app for ERPNext retail chains, with a standalone host.
+
+`pip install -e .` works with or without Frappe present; the standalone host's
+dependencies are installed here, Frappe and ERPNext come from `bench get-app`.
+"""
+
+from setuptools import find_packages, setup
+
+from retail_suite import __version__
+
+setup(
+	name="retail_suite",
+	version=__version__,
+	description="Retail chain operations for ERPNext: POSDM, till, promotions, membership, fresh, apparel",
+	author="retail_suite developers",
+	license="MIT",
+	python_requires=">=3.10",
+	packages=find_packages(exclude=["tests", "tests.*"]),
+	include_package_data=True,
+	zip_safe=False,
+	install_requires=[
+		"mariadb>=1.1,<2",
+		"redis>=4.5",
+		"python-escpos>=3.1,<4",
+		"click>=8.1",
+		"rich>=13.0",
+		"matplotlib>=3.8",
+		"jsonschema>=4.17",
+	],
+	extras_require={"test": ["pytest>=8", "ruff>=0.6"]},
+	entry_points={"console_scripts": ["retail-suite = retail_suite.cli:main"]},
+)
