@@ -18,4 +18,7 @@ before_tests = "retail_suite.setup.install.before_tests"
 # Records shipped with the app; custom fields and roles are created in code (setup/), not here.
 fixtures: list[dict] = []
 
+# Desk: pure JS rules shared with the till (twins of the Python engine)
+app_include_js = ["/assets/retail_suite/js/retail_barcode.js"]
+
 export_python_type_annotations = True

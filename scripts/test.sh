@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Run every test layer of retail_suite; the last line is "N passed, N failed"; non-zero exit on any failure.
+#   unit      the pure engine                         (pytest tests/unit)
+#   contract  the Frappe shell checked without Frappe (pytest tests/contract)
+#   store     real MariaDB and Redis, throwaway db    (pytest tests/store)
+#   js        the JS twins                            (node --test tests/js)
+#   lint      ruff check                               (one case per file with findings)
+#   live      bench run-tests on an ERPNext site       (only when $BENCH_DIR holds a bench)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || { echo "set-up failed"; echo "0 passed, 1 failed"; exit 1; }
+
+results=.test-results
+rm -rf "$results" && mkdir -p "$results"
+py=.venv/bin/python
+layers=()
+
+run_pytest() {  # layer, paths…
+	local layer=$1; shift
+	echo "== $layer"
+	"$py" -m pytest "$@" -q -p no:cacheprovider --junitxml="$results/$layer.xml" -o junit_family=xunit2
+	layers+=("$layer=$layer.xml")
+}
+
+run_pytest unit tests/unit
+run_pytest contract tests/contract
+run_pytest store tests/store
+
+echo "== js"
+node --test --test-reporter=spec --test-reporter-destination=stdout \
+	--test-reporter=junit --test-reporter-destination="$results/js.xml" tests/js/
+layers+=("js=js.xml")
+
+echo "== lint"
+"$py" - "$results/lint.xml" <<'PY'
+import subprocess, sys, json
+from xml.sax.saxutils import quoteattr
+found = subprocess.run([".venv/bin/ruff", "check", "--output-format", "json", "retail_suite", "tests", "scripts"], capture_output=True, text=True)
+findings = json.loads(found.stdout or "[]")
+by_file = {}
+for f in findings:
+    by_file.setdefault(f["filename"], []).append(f"{f['location']['row']}: {f['code']} {f['message']}")
+cases = [f"<testcase classname='ruff' name={quoteattr(name)}><failure message={quoteattr('; '.join(msgs))}/></testcase>" for name, msgs in by_file.items()]
+if not by_file:
+    cases.append("<testcase classname='ruff' name='ruff check retail_suite tests scripts'/>")
+for name, msgs in by_file.items():
+    print(name); [print("   ", m) for m in msgs]
+open(sys.argv[1], "w").write("<testsuites><testsuite name='lint'>" + "".join(cases) + "</testsuite></testsuites>")
+PY
+layers+=("lint=lint.xml")
+
+echo "== live"
+bench_dir=${BENCH_DIR:-}
+if [ -n "$bench_dir" ] && [ -x "$bench_dir/env/bin/bench" ] && [ -d "$bench_dir/apps/erpnext" ]; then
+	site=${RETAIL_SUITE_TEST_SITE:-test_retail.localhost}
+	if [ ! -d "$bench_dir/apps/retail_suite" ]; then
+		(cd "$bench_dir" && env/bin/bench get-app "$PWD")
+	fi
+	if ! (cd "$bench_dir" && env/bin/bench --site "$site" list-apps 2>/dev/null | grep -q '^retail_suite'); then
+		(cd "$bench_dir" && env/bin/bench --site "$site" install-app retail_suite)
+	fi
+	(cd "$bench_dir" && CI=1 env/bin/bench --site "$site" run-tests --app retail_suite \
+		--junit-xml-output "$PWD/$results/live.xml") || true
+	# run-tests writes the XML relative to the bench's sites folder when given a relative path
+	[ -f "$results/live.xml" ] || cp "$bench_dir/sites/$results/live.xml" "$results/live.xml" 2>/dev/null || true
+	layers+=("live=live.xml")
+else
+	echo "live-site layer skipped: no bench at ${bench_dir:-\$BENCH_DIR (unset)} (set BENCH_DIR to an ERPNext v15 bench to run it)"
+fi
+
+echo "== summary"
+"$py" scripts/summarize_tests.py "$results" "${layers[@]}"

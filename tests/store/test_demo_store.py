@@ -1,0 +1,100 @@
+"""The demo chain written to MariaDB: exact counts, repeatable, safe on a database in use."""
+
+from __future__ import annotations
+
+import pytest
+
+from retail_suite.analytics import overview
+from retail_suite.config import DatabaseSettings
+from retail_suite.db import schema
+from retail_suite.db.mariadb_db import MariaDBDatabase
+from retail_suite.demo.chain import DemoConfig, generate_chain
+from retail_suite.demo.pipeline import run_demo
+from retail_suite.demo.standalone import write_chain
+from retail_suite.errors import ValidationError
+
+CONFIG = DemoConfig(stores=2, skus=600, members=300, seed=3)
+
+
+@pytest.fixture
+def demo_db(empty_database: DatabaseSettings):
+	db = MariaDBDatabase(empty_database)
+	schema.migrate(db)
+	yield db
+	db.close()
+
+
+def counts(db: MariaDBDatabase) -> dict[str, int]:
+	return overview.table_counts(
+		db,
+		["Retail Store", "POS Terminal", "Item", "Item Barcode", "Item Price", "Bin", "Batch", "Customer", "Supplier",
+			"Item Variant Attribute", "Item Reorder"],
+	)
+
+
+def test_written_rows_match_the_chain(demo_db: MariaDBDatabase) -> None:
+	chain = generate_chain(CONFIG)
+	write_chain(demo_db, chain)
+	found = counts(demo_db)
+	assert found["Retail Store"] == 2
+	assert found["POS Terminal"] == 4
+	assert found["Item"] == 600 + len(chain.styles)
+	assert found["Item Barcode"] == 600
+	assert found["Item Price"] == 1200
+	assert found["Bin"] == 1200
+	assert found["Batch"] == len(chain.batches)
+	assert found["Customer"] == 300
+	assert found["Item Variant Attribute"] == 2 * (sum(1 for item in chain.items if item.style) + len(chain.styles))
+	ambient = sum(1 for item in chain.items if item.department in ("grocery", "household"))
+	assert found["Item Reorder"] == 2 * ambient
+	value = sum(line.qty * line.valuation_rate for line in chain.stock)
+	stored = sum(store.stock_value for store in overview.stock_by_store(demo_db))
+	assert stored == pytest.approx(value, abs=0.01 * len(chain.stock))
+
+
+def test_variants_link_to_their_template(demo_db: MariaDBDatabase) -> None:
+	chain = generate_chain(CONFIG)
+	write_chain(demo_db, chain)
+	style = chain.styles[0]
+	rows = demo_db.sql(
+		"SELECT attr.attribute AS attribute, attr.attribute_value AS attribute_value FROM `tabItem` item "
+		"JOIN `tabItem Variant Attribute` attr ON attr.parent = item.name WHERE item.variant_of = %s",
+		(style.code,),
+	)
+	sizes = {row["attribute_value"] for row in rows if row["attribute"] == "Size"}
+	colours = {row["attribute_value"] for row in rows if row["attribute"] == "Colour"}
+	assert sizes == set(style.sizes)
+	assert colours == set(style.colours)
+
+
+def test_member_phone_and_card_are_unique(demo_db: MariaDBDatabase) -> None:
+	write_chain(demo_db, generate_chain(CONFIG))
+	member = demo_db.sql("SELECT name, retail_phone FROM `tabCustomer` ORDER BY name LIMIT 1")[0]
+	plan = demo_db.sql("EXPLAIN SELECT name FROM `tabCustomer` WHERE retail_phone = %s", (member["retail_phone"],))
+	assert plan[0]["key"] == "retail_phone" and int(plan[0]["rows"]) == 1  # one index read
+	assert plan[0]["type"] == "const"
+	with pytest.raises(Exception, match="Duplicate entry"):
+		demo_db.execute(
+			"INSERT INTO `tabCustomer` (name, customer_name, retail_phone) VALUES ('X1', 'Copy', %s)",
+			(member["retail_phone"],),
+		)
+
+
+def test_running_twice_gives_the_same_database(demo_db: MariaDBDatabase) -> None:
+	first = run_demo(demo_db, CONFIG)
+	before = counts(demo_db)
+	stock_before = overview.stock_by_store(demo_db)
+	second = run_demo(demo_db, CONFIG)
+	assert counts(demo_db) == before
+	assert overview.stock_by_store(demo_db) == stock_before
+	assert first.rows_written == second.rows_written
+	assert [section.tables[0].rows for section in first.sections] == [
+		section.tables[0].rows for section in second.sections
+	]
+
+
+def test_demo_refuses_a_database_with_other_data(demo_db: MariaDBDatabase) -> None:
+	demo_db.execute("INSERT INTO `tabRetail Store` (name, store_code, store_name) VALUES ('REAL', 'REAL', 'Real shop')")
+	with pytest.raises(ValidationError, match="did not create"):
+		write_chain(demo_db, generate_chain(CONFIG))
+	assert demo_db.sql("SELECT COUNT(*) AS n FROM `tabItem`") == [{"n": 0}]
