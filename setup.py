@@ -27,6 +27,6 @@ setup(
 		"matplotlib>=3.8",
 		"jsonschema>=4.17",
 	],
-	extras_require={"test": ["pytest>=8", "ruff>=0.6"]},
+	extras_require={"test": ["pytest>=8", "ruff>=0.6", "sqlglot>=25"]},
 	entry_points={"console_scripts": ["retail-suite = retail_suite.cli:main"]},
 )

@@ -6,6 +6,7 @@ import os
 import sys
 
 import click
+
 import frappe
 from frappe.commands import get_site, pass_context
 
