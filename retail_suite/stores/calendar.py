@@ -67,7 +67,9 @@ def calendar_problems(
 		try:
 			ZoneInfo(time_zone)
 		except (ZoneInfoNotFoundError, ValueError):
-			problems.append(("time_zone", f"Time zone {time_zone!r} is unknown: use an IANA name such as Asia/Shanghai"))
+			problems.append(
+				("time_zone", f"Time zone {time_zone!r} is unknown: use an IANA name such as Asia/Shanghai")
+			)
 	for fieldname, value in (
 		("business_day_cutoff", business_day_cutoff),
 		("opening_time", opening_time),

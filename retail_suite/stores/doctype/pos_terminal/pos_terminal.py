@@ -28,9 +28,9 @@ class POSTerminal(Document):
 	def validate_terminal_user(self) -> None:
 		if self.terminal_user and TERMINAL_ROLE not in frappe.get_roles(self.terminal_user):
 			frappe.throw(
-				_("User {0} needs the {1} role to act as till {2}. Add the role in the user's settings.").format(
-					frappe.bold(self.terminal_user), TERMINAL_ROLE, self.name or self.terminal_code
-				),
+				_(
+					"User {0} needs the {1} role to act as till {2}. Add the role in the user's settings."
+				).format(frappe.bold(self.terminal_user), TERMINAL_ROLE, self.name or self.terminal_code),
 				title=_("Missing role"),
 			)
 

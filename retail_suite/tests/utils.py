@@ -1,0 +1,40 @@
+"""Idempotent test-data helpers for the live-site tests (import from here only, never from another test file)."""
+
+from __future__ import annotations
+
+import frappe
+
+TEST_COMPANY = "_Test Company"
+TEST_WAREHOUSE = "_Test Warehouse - _TC"
+
+
+def make_store(store_code: str = "TST1", **overrides) -> frappe.model.document.Document:
+	"""A Retail Store on ERPNext's _Test Company (created once, reused)."""
+	if frappe.db.exists("Retail Store", store_code):
+		return frappe.get_doc("Retail Store", store_code)
+	return frappe.get_doc(
+		{
+			"doctype": "Retail Store",
+			"store_code": store_code,
+			"store_name": f"Test Store {store_code}",
+			"company": TEST_COMPANY,
+			"warehouse": TEST_WAREHOUSE,
+			"time_zone": "America/New_York",
+			"opening_time": "07:00:00",
+			"closing_time": "22:00:00",
+			"business_day_cutoff": "04:00:00",
+			**overrides,
+		}
+	).insert(ignore_permissions=True)
+
+
+def make_user(email: str, roles: list[str]) -> str:
+	"""A user with exactly these roles (created once; roles reset on every call)."""
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+		).insert(ignore_permissions=True)
+	user = frappe.get_doc("User", email)
+	user.set("roles", [])
+	user.add_roles(*roles)
+	return email
