@@ -25,7 +25,7 @@ setup(
 		"click>=8.1",
 		"rich>=13.0",
 		"matplotlib>=3.8",
-		"jsonschema>=4.17",
+		"fastjsonschema>=2.19",
 	],
 	extras_require={"test": ["pytest>=8", "ruff>=0.6", "sqlglot>=25"]},
 	entry_points={"console_scripts": ["retail-suite = retail_suite.cli:main"]},

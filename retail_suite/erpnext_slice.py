@@ -197,12 +197,14 @@ ERPNEXT_SLICE: dict[str, SliceTable] = {
 
 def slice_columns(doctype: str) -> set[str]:
 	"""Every column of a slice table: standard, child and declared columns, and custom fields."""
-	from retail_suite.db.schema import CHILD_TABLE_COLUMNS, STANDARD_COLUMNS
+	from retail_suite.db.schema import CHILD_TABLE_COLUMNS, OPTIONAL_COLUMNS, STANDARD_COLUMNS
 	from retail_suite.setup.custom_fields import CUSTOM_FIELDS
 
 	table = ERPNEXT_SLICE[doctype]
 	columns = set(STANDARD_COLUMNS) | set(table.columns)
 	if table.istable:
 		columns |= set(CHILD_TABLE_COLUMNS)
+	else:
+		columns |= set(OPTIONAL_COLUMNS)
 	columns |= {docfield["fieldname"] for docfield in CUSTOM_FIELDS.get(doctype, [])}
 	return columns

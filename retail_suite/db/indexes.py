@@ -19,6 +19,16 @@ class CompositeIndex:
 
 COMPOSITE_INDEXES: dict[str, tuple[CompositeIndex, ...]] = {
 	"POS Terminal": (CompositeIndex("store_terminal_code", ("store", "terminal_code"), unique=True),),
+	"POS Transaction": (
+		# the natural key of a till transaction: a resend can never be stored twice
+		CompositeIndex("terminal_day_number", ("terminal", "business_day", "transaction_number"), unique=True),
+		CompositeIndex("store_day_status", ("store", "business_day", "status")),
+	),
+	"POS Sequence Gap": (
+		CompositeIndex("terminal_day_from", ("terminal", "business_day", "missing_from"), unique=True),
+	),
+	"POS Posting Document": (CompositeIndex("store_day_kind", ("store", "business_day", "kind")),),
+	"Store Day": (CompositeIndex("store_business_day", ("store", "business_day"), unique=True),),
 }
 
 

@@ -74,7 +74,11 @@ def insert_rows(
 	ignore_duplicates: bool = False,
 	chunk_rows: int = INSERT_CHUNK_ROWS,
 ) -> int:
-	"""Insert rows with multi-row INSERT statements of `chunk_rows` rows; returns rows written."""
+	"""Insert rows with multi-row INSERT statements of `chunk_rows` rows; returns rows written.
+
+	An adapter may send the same statement its own faster way (`insert_many`)."""
+	if hasattr(db, "insert_many"):
+		return db.insert_many(table, columns, rows, ignore_duplicates, chunk_rows)
 	written = 0
 	for chunk in chunked(rows, chunk_rows):
 		params = [value for row in chunk for value in row]
@@ -86,3 +90,11 @@ def insert_rows(
 def no_transaction() -> Iterator[None]:
 	"""A stand-in for hosts where the caller owns the transaction."""
 	yield
+
+
+def in_placeholders(values: Sequence[Any]) -> str:
+	"""`(%s, %s, …)` for an IN list: the mariadb connector does not expand a tuple parameter, pymysql does;
+	spelling the placeholders out keeps one SQL text for both."""
+	if not values:
+		raise ValueError("an IN list needs at least one value")
+	return "(" + ", ".join(["%s"] * len(values)) + ")"

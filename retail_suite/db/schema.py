@@ -259,7 +259,9 @@ def slice_table_specs() -> list[TableSpec]:
 	for doctype, table in ERPNEXT_SLICE.items():
 		docfields = [{"fieldname": column, **docfield} for column, docfield in table.columns.items()]
 		docfields += CUSTOM_FIELDS.get(doctype, [])
-		specs.append(table_spec(doctype, docfields, table.istable))
+		spec = table_spec(doctype, docfields, table.istable)
+		spec.indexes += [IndexSpec(index.name, index.columns, index.unique) for index in table.indexes]
+		specs.append(spec)
 	return specs
 
 

@@ -1,0 +1,189 @@
+"""Audit rules of the transaction log (pure): dataclasses in, findings out.
+
+Checks per transaction: totals (lines − discounts + taxes = tenders − change, at
+the currency's precision), unknown items and barcodes, prices against the store's
+price list, returns against their original, voids. Sequence gaps per terminal and
+business day are found by `find_gaps`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+def money(value: Decimal | float | int | str) -> Decimal:
+	return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class AuditLine:
+	line_id: int
+	item_code: str
+	qty: Decimal
+	unit_price: Decimal
+	discount: Decimal
+	tax: Decimal
+	direction: int
+	scanned_code: str | None = None
+	promotion: str | None = None
+
+	@property
+	def gross(self) -> Decimal:
+		return money(self.qty * self.unit_price)
+
+	@property
+	def net(self) -> Decimal:
+		return self.gross - self.discount
+
+
+@dataclass(frozen=True)
+class AuditTransaction:
+	name: str
+	transaction_type: str  # Sale, Return, Exchange, Void, No Sale, Cash Pickup, Float
+	lines: tuple[AuditLine, ...]
+	tender_total: Decimal
+	change_total: Decimal
+	claimed_grand_total: Decimal
+	original_transaction: str | None = None
+
+	@property
+	def grand_total(self) -> Decimal:
+		return sum((line.direction * (line.net + line.tax) for line in self.lines), ZERO)
+
+
+@dataclass(frozen=True)
+class OriginalSale:
+	"""What a return may take back: the original's type, status, and quantities sold per item."""
+
+	name: str
+	transaction_type: str
+	status: str
+	sold: dict[str, Decimal]
+
+
+@dataclass
+class AuditContext:
+	"""Master data and history the rules need, loaded once per audit run."""
+
+	items: dict[str, bool] = field(default_factory=dict)  # item code -> sellable (exists, enabled, not a template)
+	barcodes: dict[str, str] = field(default_factory=dict)  # barcode -> item code
+	prices: dict[str, Decimal] = field(default_factory=dict)  # item code -> list price of the store's price list
+	price_tolerance_percent: Decimal = Decimal("1")
+	originals: dict[str, OriginalSale] = field(default_factory=dict)
+	#: (original, item) -> quantity already taken back by other, earlier-audited returns
+	returned_before: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+
+
+def check_totals(txn: AuditTransaction) -> list[str]:
+	"""Lines − discounts + taxes must equal what the till claimed and what was tendered."""
+	findings = []
+	grand = txn.grand_total
+	if grand != txn.claimed_grand_total:
+		findings.append(
+			f"Wrong total: lines − discounts + taxes = {grand}, but the till recorded {txn.claimed_grand_total} "
+			f"(difference {txn.claimed_grand_total - grand})"
+		)
+	paid = txn.tender_total - txn.change_total
+	if txn.transaction_type in ("Sale", "Return", "Exchange"):
+		expected = abs(grand)
+		if paid != expected:
+			what = "refunded" if grand < 0 else "tendered less change"
+			findings.append(f"Tenders do not balance: {what} {paid}, but the transaction totals {expected}")
+	elif txn.transaction_type == "Void" and txn.tender_total:
+		findings.append(f"A void moves no money, but {txn.tender_total} was tendered")
+	return findings
+
+
+def check_items(txn: AuditTransaction, context: AuditContext) -> list[str]:
+	findings = []
+	for line in txn.lines:
+		sellable = context.items.get(line.item_code)
+		if sellable is None:
+			findings.append(f"Line {line.line_id}: unknown item {line.item_code}")
+		elif not sellable:
+			findings.append(f"Line {line.line_id}: item {line.item_code} is disabled or a template and cannot be sold")
+		if line.scanned_code:
+			owner = context.barcodes.get(line.scanned_code)
+			if owner is None:
+				findings.append(f"Line {line.line_id}: barcode {line.scanned_code} belongs to no item")
+			elif owner != line.item_code:
+				findings.append(f"Line {line.line_id}: barcode {line.scanned_code} belongs to {owner}, not {line.item_code}")
+	return findings
+
+
+def check_prices(txn: AuditTransaction, context: AuditContext) -> list[str]:
+	"""Till prices must be within the store's tolerance of the price list, unless a promotion explains them."""
+	findings = []
+	for line in txn.lines:
+		if line.promotion or context.items.get(line.item_code) is None:
+			continue
+		list_price = context.prices.get(line.item_code)
+		if list_price is None:
+			findings.append(f"Line {line.line_id}: {line.item_code} has no price on the store's price list")
+			continue
+		if list_price == 0:
+			continue
+		deviation = abs(line.unit_price - list_price) / list_price * 100
+		if deviation > context.price_tolerance_percent:
+			findings.append(
+				f"Line {line.line_id}: price {line.unit_price} of {line.item_code} is {deviation:.1f}% off the list "
+				f"price {list_price} (tolerance {context.price_tolerance_percent}%)"
+			)
+	return findings
+
+
+def check_reference(txn: AuditTransaction, context: AuditContext) -> list[str]:
+	"""Returns take back at most what the original sold; voids need an original that is not yet posted."""
+	if txn.transaction_type not in ("Return", "Exchange", "Void"):
+		return []
+	if not txn.original_transaction:
+		return [] if txn.transaction_type == "Exchange" else [f"A {txn.transaction_type.lower()} must name its original"]
+	original = context.originals.get(txn.original_transaction)
+	if original is None:
+		return [f"Original transaction {txn.original_transaction} is not in the log"]
+	if txn.transaction_type == "Void":
+		if original.status == "Posted":
+			return [f"Original {original.name} is already posted: take the goods back with a return instead of a void"]
+		return []
+	findings = []
+	if original.transaction_type not in ("Sale", "Exchange"):
+		return [f"Original {original.name} is a {original.transaction_type}, not a sale"]
+	if original.status == "Voided":
+		return [f"Original {original.name} was voided; nothing can be returned against it"]
+	taken: dict[str, Decimal] = {}
+	for line in txn.lines:
+		if line.direction < 0:
+			taken[line.item_code] = taken.get(line.item_code, ZERO) + line.qty
+	for item_code, qty in taken.items():
+		sold = original.sold.get(item_code, ZERO)
+		before = context.returned_before.get((original.name, item_code), ZERO)
+		if qty + before > sold:
+			findings.append(
+				f"Returns {qty} of {item_code} but {original.name} sold {sold}"
+				+ (f" and {before} came back already" if before else "")
+			)
+	return findings
+
+
+def audit_transaction(txn: AuditTransaction, context: AuditContext) -> list[str]:
+	"""Every finding for one transaction (empty: it passes)."""
+	return check_totals(txn) + check_items(txn, context) + check_prices(txn, context) + check_reference(txn, context)
+
+
+def find_gaps(numbers: Iterable[int], previous_last: int | None = None) -> list[tuple[int, int]]:
+	"""Missing ranges in a till's numbers for a day: inside the day, and after the previous day's last number."""
+	ordered = sorted(set(numbers))
+	if not ordered:
+		return []
+	gaps = []
+	if previous_last is not None and ordered[0] > previous_last + 1:
+		gaps.append((previous_last + 1, ordered[0] - 1))
+	for before, after in zip(ordered, ordered[1:], strict=False):
+		if after > before + 1:
+			gaps.append((before + 1, after - 1))
+	return gaps
