@@ -82,6 +82,9 @@ KNOWN_COLUMN_TYPES: list[tuple[str, int | None, int | str | None, str | None]] =
 	("Currency", None, None, "decimal(21,9)"),
 	("Float", None, None, "decimal(21,9)"),
 	("Float", None, 9, "decimal(21,9)"),
+	# frappe 15.92.0 (frappe/database/schema.py get_definition): precision is the scale, length the width
+	("Float", None, 3, "decimal(21,3)"),
+	("Currency", 18, None, "decimal(18,9)"),
 	("Percent", None, None, "decimal(21,9)"),
 	("Long Text", None, None, "longtext"),
 	("Small Text", None, None, "text"),
