@@ -22,7 +22,7 @@ from retail_suite import __version__
 from retail_suite.config import DatabaseSettings, parse_db_url, redis_url
 from retail_suite.errors import RetailSuiteError, SchemaError
 
-console = Console()
+console = Console(width=None if sys.stdout.isatty() else 120)
 error_console = Console(stderr=True)
 
 
@@ -205,6 +205,131 @@ def doctor(ctx: Context) -> None:
 	failed = [name for name, ok, _ in checks if not ok]
 	if failed:
 		raise SchemaError(f"{len(failed)} check(s) failed: {', '.join(failed)}", "fix them as the table says")
+
+
+@cli.command()
+@click.argument("source", type=click.File("rb"))
+@click.option("--source-system", "source_system", default="External API", show_default=True,
+	type=click.Choice(["External API", "Offline Till"]), help="where the records come from")
+@click.option("--audit/--no-audit", default=True, show_default=True, help="audit and aggregate after ingest")
+@click.pass_obj
+def ingest(ctx: Context, source, source_system: str, audit: bool) -> None:
+	"""Ingest till transactions from a JSON Lines FILE (or - for standard input), then audit and aggregate."""
+	from retail_suite.posdm.audit_sql import run_audit
+	from retail_suite.posdm.ingest import read_json_lines
+	from retail_suite.posdm.pipeline import ingest_stream
+	from retail_suite.posdm.posting import aggregate_all
+
+	db = open_database(ctx.settings)
+	started = time.perf_counter()
+	with Progress(TextColumn("{task.description}"), MofNCompleteColumn(), TimeElapsedColumn(), console=error_console) as progress:
+		task = progress.add_task("ingesting", total=None)
+		tally = ingest_stream(db, read_json_lines(source), source_system, lambda n: progress.advance(task, n))
+	console.print(
+		f"ingested in {time.perf_counter() - started:.1f} s: [green]{tally.accepted:,} accepted[/], "
+		f"{tally.duplicate:,} duplicates, [red]{tally.rejected:,} rejected[/]"
+	)
+	for rejection in tally.rejections[:20]:
+		console.print(f"  record {rejection.index + 1}: {rejection.reason}", highlight=False)
+	if len(tally.rejections) > 20:
+		console.print(f"  … and {len(tally.rejections) - 20:,} more")
+	if audit:
+		summary = run_audit(db)
+		postings = aggregate_all(db)
+		console.print(
+			f"audit: {summary.audited:,} passed, {summary.errors:,} in error, {summary.voided:,} voided, "
+			f"{summary.gaps_opened:,} new gaps; {len(postings):,} posting documents created"
+		)
+	db.close()
+	if tally.rejected:
+		sys.exit(1)
+
+
+@cli.group()
+def posdm() -> None:
+	"""Point-of-sale data management: status, audit and aggregation, store-day close."""
+
+
+@posdm.command()
+@click.option("--store", help="only this store")
+@click.option("--day", "business_day", type=click.DateTime(["%Y-%m-%d"]), help="only this business day")
+@click.pass_obj
+def status(ctx: Context, store: str | None, business_day) -> None:
+	"""Received, audited, errors, gaps and posted per store, terminal and business day."""
+	from retail_suite.posdm import status as posdm_status
+
+	db = open_database(ctx.settings)
+	day = business_day.date() if business_day else None
+	rows = posdm_status.log_status(db, store, day)
+	table = RichTable(title="Transaction log", title_justify="left")
+	for column in ("Business day", "Store", "Terminal", "Received", "Audited", "Errors", "Voided", "Posted", "Open gaps", "Takings"):
+		table.add_column(column, justify="right" if column not in ("Store", "Terminal", "Business day") else "left")
+	for row in rows:
+		table.add_row(
+			str(row["business_day"]), row["store"], row["terminal"], f"{row['received']:,}", f"{int(row['audited'] or 0):,}",
+			_flag(int(row["errors"] or 0)), f"{int(row['voided'] or 0):,}", f"{int(row['posted'] or 0):,}",
+			_flag(row["open_gaps"]), f"{float(row['takings'] or 0):,.2f}",
+		)
+	console.print(table)
+	postings = posdm_status.posting_status(db, store)
+	table = RichTable(title="Posting documents (outbox)", title_justify="left")
+	for column in ("Business day", "Store", "Kind", "Status", "Documents", "Transactions", "Grand total"):
+		table.add_column(column)
+	for row in postings:
+		table.add_row(str(row["business_day"]), row["store"], row["kind"], row["status"], f"{row['documents']:,}",
+			f"{int(row['transactions'] or 0):,}", f"{float(row['grand_total'] or 0):,.2f}")
+	console.print(table)
+	for error in posdm_status.error_transactions(db, store):
+		console.print(f"[red]Error[/] {error['name']}: {error['audit_messages']}", highlight=False)
+	db.close()
+
+
+def _flag(count: int) -> str:
+	return f"[red]{count:,}[/]" if count else "0"
+
+
+@posdm.command(name="run")
+@click.option("--store", help="only this store")
+@click.option("--retry-errors", is_flag=True, help="audit transactions in Error again (after fixing master data)")
+@click.pass_obj
+def run_posdm(ctx: Context, store: str | None, retry_errors: bool) -> None:
+	"""Audit received transactions and aggregate audited ones into posting documents."""
+	from retail_suite.posdm.audit_sql import run_audit
+	from retail_suite.posdm.posting import aggregate_all
+
+	db = open_database(ctx.settings)
+	summary = run_audit(db, store=store, retry_errors=retry_errors)
+	postings = aggregate_all(db, store)
+	console.print(
+		f"audit: {summary.audited:,} passed, {summary.errors:,} in error, {summary.voided:,} voided, "
+		f"{summary.gaps_opened:,} new gaps, {summary.gaps_filled:,} filled; {len(postings):,} posting documents created"
+	)
+	db.close()
+
+
+@posdm.command()
+@click.option("--store", required=True)
+@click.option("--day", "business_day", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--counted", multiple=True, metavar="MODE=AMOUNT", help="counted amount per mode of payment, e.g. Cash=1234.50")
+@click.pass_obj
+def close(ctx: Context, store: str, business_day, counted: tuple[str, ...]) -> None:
+	"""Close a store's business day: expected against counted per tender, the variance recorded."""
+	from decimal import Decimal, InvalidOperation
+
+	from retail_suite.errors import ValidationError
+	from retail_suite.posdm.store_day import close_store_day
+
+	amounts: dict[str, Decimal] = {}
+	for item in counted:
+		mode, _, amount = item.partition("=")
+		try:
+			amounts[mode.strip()] = Decimal(amount)
+		except InvalidOperation:
+			raise ValidationError(f"--counted {item!r} is not MODE=AMOUNT", fix="e.g. --counted Cash=1234.50")
+	db = open_database(ctx.settings)
+	result = close_store_day(db, store, business_day.date(), amounts)
+	console.print(f"{result['name']} closed; over (+) / short (−): {result['total_variance']:,.2f}")
+	db.close()
 
 
 @cli.command(name="bench")

@@ -269,3 +269,19 @@ def refresh_gaps(db: Database, terminal_days: set[tuple[str, str, date]]) -> tup
 				],
 			)
 	return opened, filled
+
+
+def acknowledge_gap(db: Database, name: str, reason: str, user: str = "Administrator") -> None:
+	"""A manager's acknowledgement of missing numbers (the Frappe form does the same through the document)."""
+	from retail_suite.errors import ValidationError
+
+	if not reason.strip():
+		raise ValidationError("give the reason the numbers are missing", record=name, field="reason")
+	now = datetime.now()
+	changed = db.execute(
+		"UPDATE `tabPOS Sequence Gap` SET status = 'Acknowledged', reason = %s, acknowledged_by = %s, "
+		"acknowledged_at = %s, modified = %s WHERE name = %s AND status = 'Open'",
+		(reason, user, now, now, name),
+	)
+	if not changed:
+		raise ValidationError("no open gap by that name", record=name)

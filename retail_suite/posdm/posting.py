@@ -265,3 +265,75 @@ def aggregate_all(
 		if progress:
 			progress(done, len(days))
 	return created
+
+
+def log_totals(db: Database, store: str, business_day: date) -> dict[str, Any]:
+	"""What the posted transactions of a store-day add up to, straight from the log."""
+	condition = "txn.store = %s AND txn.business_day = %s AND txn.posting_document IS NOT NULL"
+	lines = db.sql(
+		"SELECT SUM(line.direction * line.net_amount) AS net, SUM(line.direction * line.tax_amount) AS tax, "
+		"SUM(line.direction * line.discount_amount) AS discount FROM `tabPOS Transaction Line` line "
+		f"JOIN `tabPOS Transaction` txn ON txn.name = line.parent WHERE {condition}",
+		(store, business_day),
+	)[0]
+	qty = {
+		(row["item_code"], row["warehouse"]): _dec(row["qty"])
+		for row in db.sql(
+			"SELECT line.item_code, store.warehouse, SUM(line.direction * line.qty) AS qty FROM `tabPOS Transaction Line` line "
+			"JOIN `tabPOS Transaction` txn ON txn.name = line.parent JOIN `tabRetail Store` store ON store.name = txn.store "
+			f"WHERE {condition} GROUP BY line.item_code, store.warehouse",
+			(store, business_day),
+		)
+	}
+	tenders = {
+		row["mode_of_payment"]: _dec(row["amount"]).quantize(ZERO)
+		for row in db.sql(
+			"SELECT tender.mode_of_payment, SUM(CASE WHEN txn.grand_total < 0 THEN -(tender.amount - tender.change_amount) "
+			"ELSE tender.amount - tender.change_amount END) AS amount FROM `tabPOS Transaction Tender` tender "
+			f"JOIN `tabPOS Transaction` txn ON txn.name = tender.parent WHERE {condition} GROUP BY tender.mode_of_payment",
+			(store, business_day),
+		)
+	}
+	return {
+		"net": _dec(lines["net"]).quantize(ZERO),
+		"tax": _dec(lines["tax"]).quantize(ZERO),
+		"discount": _dec(lines["discount"]).quantize(ZERO),
+		"qty": {key: value for key, value in qty.items() if value},
+		"tenders": {mode: amount for mode, amount in tenders.items() if amount},
+	}
+
+
+def outbox_totals(db: Database, store: str, business_day: date) -> dict[str, Any]:
+	"""The same figures from the posting documents (Sales minus Returns); exchange credit nets to zero."""
+	sign = "CASE WHEN doc.kind = 'Returns' THEN -1 ELSE 1 END"
+	head = db.sql(
+		f"SELECT SUM({sign} * doc.net_total) AS net, SUM({sign} * doc.tax_total) AS tax, "
+		f"SUM({sign} * doc.discount_total) AS discount FROM `tabPOS Posting Document` doc "
+		"WHERE doc.store = %s AND doc.business_day = %s",
+		(store, business_day),
+	)[0]
+	qty = {
+		(row["item_code"], row["warehouse"]): _dec(row["qty"])
+		for row in db.sql(
+			f"SELECT item.item_code, item.warehouse, SUM({sign} * item.qty) AS qty FROM `tabPOS Posting Item` item "
+			"JOIN `tabPOS Posting Document` doc ON doc.name = item.parent WHERE doc.store = %s AND doc.business_day = %s "
+			"GROUP BY item.item_code, item.warehouse",
+			(store, business_day),
+		)
+	}
+	tenders = {
+		row["mode_of_payment"]: _dec(row["amount"]).quantize(ZERO)
+		for row in db.sql(
+			f"SELECT tender.mode_of_payment, SUM({sign} * tender.amount) AS amount FROM `tabPOS Posting Tender` tender "
+			"JOIN `tabPOS Posting Document` doc ON doc.name = tender.parent WHERE doc.store = %s AND doc.business_day = %s "
+			"GROUP BY tender.mode_of_payment",
+			(store, business_day),
+		)
+	}
+	return {
+		"net": _dec(head["net"]).quantize(ZERO),
+		"tax": _dec(head["tax"]).quantize(ZERO),
+		"discount": _dec(head["discount"]).quantize(ZERO),
+		"qty": {key: value for key, value in qty.items() if value},
+		"tenders": {mode: amount for mode, amount in tenders.items() if amount},
+	}
