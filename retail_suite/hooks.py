@@ -15,6 +15,23 @@ after_migrate = "retail_suite.setup.install.after_migrate"
 before_uninstall = "retail_suite.setup.install.before_uninstall"
 before_tests = "retail_suite.setup.install.before_tests"
 
+# ERPNext's own POS sales enter the POSDM log; cancellations flow back
+doc_events = {
+	"POS Invoice": {
+		"on_submit": "retail_suite.posdm.erpnext.capture_invoice",
+		"on_cancel": "retail_suite.posdm.erpnext.cancel_invoice",
+	},
+	"Sales Invoice": {
+		"on_submit": "retail_suite.posdm.erpnext.capture_invoice",
+		"on_cancel": "retail_suite.posdm.erpnext.cancel_invoice",
+	},
+}
+
+# POSDM cycle: audit what arrived, aggregate, and queue postings per store
+scheduler_events = {
+	"cron": {"*/10 * * * *": ["retail_suite.posdm.erpnext.run_cycle"]},
+}
+
 # Records shipped with the app; custom fields and roles are created in code (setup/), not here.
 fixtures: list[dict] = []
 

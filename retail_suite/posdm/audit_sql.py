@@ -216,6 +216,14 @@ def _audit_chunk(db: Database, transactions: list[AuditTransaction], context: Au
 			"WHERE name IN " + in_placeholders(names),
 			[status, message or None, now, now, *names],
 		)
+	# sales made in ERPNext's own POS were posted by ERPNext: audited, they are done
+	passed = updates.get(("Audited", ""), [])
+	if passed:
+		db.execute(
+			"UPDATE `tabPOS Transaction` SET status = 'Posted' WHERE source = 'ERPNext POS' AND status = 'Audited' "
+			"AND name IN " + in_placeholders(passed),
+			passed,
+		)
 
 
 def refresh_gaps(db: Database, terminal_days: set[tuple[str, str, date]]) -> tuple[int, int]:

@@ -89,7 +89,8 @@ def aggregate_store_day(db: Database, store: str, business_day: date) -> list[st
 		)[0]
 		claimed = db.sql(
 			"SELECT txn.name, txn.grand_total FROM `tabPOS Transaction` txn WHERE txn.store = %s AND txn.business_day = %s "
-			"AND txn.status = 'Audited' AND txn.posting_document IS NULL AND txn.transaction_type IN "
+			"AND txn.status = 'Audited' AND txn.posting_document IS NULL AND txn.source <> 'ERPNext POS' "
+			"AND txn.transaction_type IN "
 			+ in_placeholders(POSTABLE_TYPES)
 			+ " ORDER BY txn.name FOR UPDATE",
 			[store, business_day, *POSTABLE_TYPES],

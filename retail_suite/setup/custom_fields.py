@@ -83,6 +83,22 @@ CUSTOM_FIELDS: dict[str, list[dict[str, Any]]] = {
 	],
 }
 
+#: custom fields on ERPNext doctypes that only the Frappe host has (no standalone table)
+FRAPPE_ONLY_CUSTOM_FIELDS: dict[str, list[dict[str, Any]]] = {
+	"Sales Invoice": [
+		{
+			"fieldname": "retail_posting_document",
+			"fieldtype": "Link",
+			"options": "POS Posting Document",
+			"label": "POSDM Posting",
+			"insert_after": "pos_profile",
+			"read_only": 1,
+			"no_copy": 1,
+			"search_index": 1,
+		},
+	],
+}
+
 #: accounting dimensions created at install on ERPNext's vouchers: (fieldname, label, document type)
 ACCOUNTING_DIMENSIONS: tuple[tuple[str, str, str], ...] = (
 	("retail_store", "Store", "Retail Store"),

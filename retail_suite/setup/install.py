@@ -5,7 +5,7 @@ from __future__ import annotations
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
-from retail_suite.setup.custom_fields import ACCOUNTING_DIMENSIONS, CUSTOM_FIELDS
+from retail_suite.setup.custom_fields import ACCOUNTING_DIMENSIONS, CUSTOM_FIELDS, FRAPPE_ONLY_CUSTOM_FIELDS
 from retail_suite.setup.roles import create_roles
 
 
@@ -25,6 +25,7 @@ def after_migrate() -> None:
 def sync_custom_fields() -> None:
 	"""Create or update retail_suite's custom fields on ERPNext doctypes (idempotent)."""
 	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True, update=True)
+	create_custom_fields(FRAPPE_ONLY_CUSTOM_FIELDS, ignore_validate=True, update=True)
 
 
 def create_accounting_dimensions() -> None:
@@ -65,7 +66,7 @@ def before_uninstall() -> None:
 			delete_accounting_dimension(doc=dimension)
 			frappe.db.delete("Accounting Dimension Detail", {"parent": name})
 			frappe.db.delete("Accounting Dimension", {"name": name})
-	for doctype, fields in CUSTOM_FIELDS.items():
+	for doctype, fields in [*CUSTOM_FIELDS.items(), *FRAPPE_ONLY_CUSTOM_FIELDS.items()]:
 		for docfield in fields:
 			frappe.db.delete("Custom Field", {"dt": doctype, "fieldname": docfield["fieldname"]})
 		frappe.clear_cache(doctype=doctype)
