@@ -17,6 +17,7 @@ import frappe
 from frappe.utils import add_days, getdate, nowdate
 
 from retail_suite.demo.chain import Chain, DemoConfig, Item, Member, StockLine, Store, generate_chain
+from retail_suite.demo.traffic import TAX_TEMPLATE, TAXED_DEPARTMENTS
 
 Progress = Callable[[str, int, int], None]
 RECONCILIATION_LINES = 400  # lines per opening-stock document: ERPNext submits each line's ledger entries
@@ -34,6 +35,7 @@ def create_demo_masters(config: DemoConfig, progress: Progress | None = None) ->
 	company = ensure_company(config, count)
 	abbr = frappe.db.get_value("Company", company, "abbr")
 	ensure_fiscal_year(company, count)
+	ensure_payment_and_tax_accounts(company, abbr, count)
 	ensure_item_groups(chain, count)
 	ensure_item_attributes(chain, count)
 	ensure_suppliers(chain, count)
@@ -138,6 +140,42 @@ def _insert(doc: dict, count: Callable[[str, int], None]) -> frappe.model.docume
 	return document
 
 
+#: demo modes of payment beyond ERPNext's Cash: (mode, type, settlement account name)
+DEMO_MODES = (("Credit Card", "Bank", "Card Settlement"), ("Mobile Wallet", "Phone", "Wallet Settlement"))
+
+
+def ensure_payment_and_tax_accounts(company: str, abbr: str, count: Callable[[str, int], None]) -> None:
+	"""Settlement accounts per card and wallet, the sales tax account and its Item Tax Template, the
+	cash over/short account: what the till's tenders and taxes post to."""
+	bank_group = frappe.db.get_value("Account", {"company": company, "account_type": "Bank", "is_group": 1}) or frappe.db.get_value(
+		"Account", {"company": company, "account_name": "Bank Accounts", "is_group": 1}
+	)
+	cash_account = frappe.db.get_value("Company", company, "default_cash_account") or frappe.db.get_value(
+		"Account", {"company": company, "account_type": "Cash", "is_group": 0}
+	)
+	ensure_mode_of_payment_account("Cash", company, cash_account)
+	for mode, kind, account_name in DEMO_MODES:
+		account = f"{account_name} - {abbr}"
+		if not frappe.db.exists("Account", account):
+			_insert({"doctype": "Account", "account_name": account_name, "company": company, "parent_account": bank_group, "account_type": "Bank"}, count)
+		if not frappe.db.exists("Mode of Payment", mode):
+			_insert({"doctype": "Mode of Payment", "mode_of_payment": mode, "type": kind, "enabled": 1}, count)
+		ensure_mode_of_payment_account(mode, company, account)
+	tax_group = frappe.db.get_value("Account", {"company": company, "account_name": "Duties and Taxes", "is_group": 1})
+	tax_account = f"US Sales Tax - {abbr}"
+	if not frappe.db.exists("Account", tax_account):
+		_insert({"doctype": "Account", "account_name": "US Sales Tax", "company": company, "parent_account": tax_group, "account_type": "Tax", "tax_rate": 8}, count)
+	if not frappe.db.exists("Item Tax Template", {"title": TAX_TEMPLATE, "company": company}):
+		_insert({"doctype": "Item Tax Template", "title": TAX_TEMPLATE, "company": company, "taxes": [{"tax_type": tax_account, "tax_rate": 8}]}, count)
+	expense_group = frappe.db.get_value("Account", {"company": company, "account_name": "Indirect Expenses", "is_group": 1})
+	if not frappe.db.exists("Account", f"Cash Over and Short - {abbr}"):
+		_insert({"doctype": "Account", "account_name": "Cash Over and Short", "company": company, "parent_account": expense_group}, count)
+
+
+def tax_template_name(company: str) -> str | None:
+	return frappe.db.get_value("Item Tax Template", {"title": TAX_TEMPLATE, "company": company})
+
+
 def ensure_item_groups(chain: Chain, count: Callable[[str, int], None]) -> None:
 	root = frappe.db.get_value("Item Group", {"is_group": 1, "parent_item_group": ["in", ("", None)]}) or "All Item Groups"
 	for group in chain.item_groups:
@@ -228,7 +266,7 @@ def ensure_store(chain: Chain, store: Store, company: str, abbr: str, count: Cal
 				or frappe.db.get_value("Account", {"company": company, "account_name": "Write Off"}),
 				"write_off_cost_center": cost_center,
 				"update_stock": 1,
-				"payments": [{"mode_of_payment": "Cash", "default": 1}],
+				"payments": [{"mode_of_payment": "Cash", "default": 1}] + [{"mode_of_payment": mode} for mode, _kind, _account in DEMO_MODES],
 			},
 			count,
 		)
@@ -248,6 +286,7 @@ def ensure_store(chain: Chain, store: Store, company: str, abbr: str, count: Cal
 				"opening_time": store.opening_time.isoformat(),
 				"closing_time": store.closing_time.isoformat(),
 				"business_day_cutoff": store.business_day_cutoff.isoformat(),
+				"cash_over_short_account": f"Cash Over and Short - {abbr}",
 			},
 			count,
 		)
@@ -315,6 +354,8 @@ def ensure_item(
 		"barcodes": [{"barcode": item.barcode, "barcode_type": "EAN"}],
 		"item_defaults": [{"company": company, "default_supplier": suppliers[item.supplier]}],
 	}
+	if item.department in TAXED_DEPARTMENTS:
+		document["taxes"] = [{"item_tax_template": tax_template_name(company)}]
 	if item.style:
 		document.update(
 			{

@@ -172,7 +172,7 @@ def build_sales_invoice(posting) -> Any:
 				"warehouse": row.warehouse or store.warehouse,
 				"batch_no": row.batch_no,
 				"use_serial_batch_fields": 1 if row.batch_no else 0,
-				"item_tax_template": row.item_tax_template,
+				"item_tax_template": _tax_template(row.item_tax_template, store.company),
 				"cost_center": store.cost_center,
 			},
 		)
@@ -206,11 +206,22 @@ def _tax_by_account(posting) -> dict[str, float]:
 			continue
 		if not row.item_tax_template:
 			frappe.throw(_("Item {0} carries tax without an Item Tax Template").format(row.item_code))
-		accounts = frappe.get_all("Item Tax Template Detail", {"parent": row.item_tax_template}, pluck="tax_type", order_by="idx")
+		template = _tax_template(row.item_tax_template, posting.company)
+		accounts = frappe.get_all("Item Tax Template Detail", {"parent": template}, pluck="tax_type", order_by="idx")
 		if not accounts:
 			frappe.throw(_("Item Tax Template {0} names no tax account").format(row.item_tax_template))
 		by_account[accounts[0]] += Decimal(str(row.tax_amount))
 	return {account: float(amount) for account, amount in by_account.items()}
+
+
+def _tax_template(name: str | None, company: str) -> str | None:
+	"""Tills name the template by its title; ERPNext names it '<title> - <company abbr>'."""
+	if not name or frappe.db.exists("Item Tax Template", name):
+		return name
+	found = frappe.db.get_value("Item Tax Template", {"title": name, "company": company})
+	if not found:
+		frappe.throw(_("No Item Tax Template {0} for company {1}").format(name, company))
+	return found
 
 
 def _mode_of_payment(mode: str, company: str) -> str:

@@ -38,3 +38,20 @@ def make_user(email: str, roles: list[str]) -> str:
 	user.set("roles", [])
 	user.add_roles(*roles)
 	return email
+
+
+DEMO = None
+
+
+def demo_chain():
+	"""A small demo chain created once per test site as ERPNext documents (1 store, 2 tills, 60 SKUs)."""
+	global DEMO
+	from retail_suite.demo.chain import DemoConfig, generate_chain
+	from retail_suite.demo.erpnext import create_demo_masters
+
+	config = DemoConfig(stores=1, skus=60, members=8, seed=11, company="Retail Test Chain", abbr="RTC")
+	if DEMO is None:
+		create_demo_masters(config)
+		frappe.db.commit()
+		DEMO = generate_chain(config)
+	return DEMO
