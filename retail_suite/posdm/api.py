@@ -23,10 +23,15 @@ def ingest() -> dict[str, Any]:
 	accepted, duplicate of <name>, or rejected with the reason. Nothing is written for
 	a malformed body.
 	"""
+	body = frappe.request.get_data(cache=True) if frappe.request else b""
+	return ingest_body(body)
+
+
+def ingest_body(body: bytes) -> dict[str, Any]:
+	"""The ingest endpoint's work on a raw body, for the current session user."""
 	roles = set(frappe.get_roles())
 	if not roles.intersection(INGEST_ROLES):
 		frappe.throw(_("Only tills (Retail Terminal users) and System Managers may send transactions."), frappe.PermissionError)
-	body = frappe.request.get_data(cache=True) if frappe.request else b""
 	if len(body) > MAX_BODY_BYTES:
 		frappe.local.response.http_status_code = 413
 		frappe.throw(
