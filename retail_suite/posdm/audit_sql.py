@@ -183,6 +183,7 @@ def run_audit(
 def _audit_chunk(db: Database, transactions: list[AuditTransaction], context: AuditContext, summary: AuditSummary) -> None:
 	now = datetime.now()
 	updates: dict[tuple[str, str], list[str]] = defaultdict(list)
+	voided_originals: dict[str, str] = {}  # original -> the void that voided it
 	for txn in transactions:
 		findings = audit_transaction(txn, context)
 		if findings:
@@ -192,11 +193,7 @@ def _audit_chunk(db: Database, transactions: list[AuditTransaction], context: Au
 		elif txn.transaction_type == "Void":
 			status, message = "Voided", ""
 			summary.voided += 1
-			db.execute(
-				"UPDATE `tabPOS Transaction` SET status = 'Voided', modified = %s, audit_messages = %s "
-				"WHERE name = %s AND status <> 'Posted'",
-				(now, f"Voided by {txn.name}", txn.original_transaction),
-			)
+			voided_originals[txn.original_transaction] = txn.name
 			if txn.original_transaction in context.originals:
 				original = context.originals[txn.original_transaction]
 				context.originals[original.name] = OriginalSale(original.name, original.transaction_type, "Voided", original.sold)
@@ -216,6 +213,14 @@ def _audit_chunk(db: Database, transactions: list[AuditTransaction], context: Au
 			"WHERE name IN " + in_placeholders(names),
 			[status, message or None, now, now, *names],
 		)
+	# originals voided in this chunk: applied after the batched updates, which may have just audited them
+	for original, void in voided_originals.items():
+		db.execute(
+			"UPDATE `tabPOS Transaction` SET status = 'Voided', modified = %s, audit_messages = %s "
+			"WHERE name = %s AND status <> 'Posted'",
+			(now, f"Voided by {void}", original),
+		)
+		summary.audited -= sum(1 for (status, _m), names in updates.items() if status == "Audited" and original in names)
 	# sales made in ERPNext's own POS were posted by ERPNext: audited, they are done
 	passed = updates.get(("Audited", ""), [])
 	if passed:

@@ -195,6 +195,14 @@ class Transaction:
 		return sum((tender.change for tender in self.tenders), Decimal("0.00"))
 
 
+def _number(value: Any, where: str) -> Decimal:
+	"""A JSON number as an exact, finite Decimal."""
+	number = Decimal(str(value))
+	if not number.is_finite():
+		raise RecordRejected(f"{where} must be a finite number, not {value}")
+	return number
+
+
 def _decimal_places(value: Decimal) -> int:
 	exponent = value.normalize().as_tuple().exponent
 	return max(0, -exponent) if isinstance(exponent, int) else 0
@@ -238,10 +246,10 @@ def parse_record(record: Any) -> Transaction:
 		if raw["line_id"] in seen_ids:
 			raise RecordRejected(f"{where}.line_id {raw['line_id']} is repeated: each line needs its own id")
 		seen_ids.add(raw["line_id"])
-		qty = Decimal(str(raw["qty"]))
-		unit_price = Decimal(str(raw["unit_price"]))
-		discount = Decimal(str(raw.get("discount") or 0))
-		tax = Decimal(str(raw.get("tax") or 0))
+		qty = _number(raw["qty"], f"{where}.qty")
+		unit_price = _number(raw["unit_price"], f"{where}.unit_price")
+		discount = _number(raw.get("discount") or 0, f"{where}.discount")
+		tax = _number(raw.get("tax") or 0, f"{where}.tax")
 		_check_places(qty, 3, f"{where}.qty")
 		_check_places(unit_price, 4, f"{where}.unit_price")
 		_check_places(discount, 2, f"{where}.discount")
@@ -270,8 +278,8 @@ def parse_record(record: Any) -> Transaction:
 	tenders = []
 	for position, raw in enumerate(record["tenders"]):
 		where = f"tenders[{position}]"
-		amount = Decimal(str(raw["amount"]))
-		change = Decimal(str(raw.get("change") or 0))
+		amount = _number(raw["amount"], f"{where}.amount")
+		change = _number(raw.get("change") or 0, f"{where}.change")
 		_check_places(amount, 2, f"{where}.amount")
 		_check_places(change, 2, f"{where}.change")
 		if change and raw["type"] != "cash":
@@ -303,19 +311,30 @@ def parse_record(record: Any) -> Transaction:
 
 	ended_at = _parse_moment(record["ended_at"], "ended_at")
 	started_at = _parse_moment(record["started_at"], "started_at") if record.get("started_at") else None
+	if started_at and (started_at.tzinfo is None) != (ended_at.tzinfo is None):
+		# one side without an offset: read it in the other's
+		if started_at.tzinfo is None:
+			started_at = started_at.replace(tzinfo=ended_at.tzinfo)
+		else:
+			ended_at = ended_at.replace(tzinfo=started_at.tzinfo)
 	if started_at and started_at > ended_at:
 		raise RecordRejected("started_at is after ended_at")
-	business_day = date.fromisoformat(record["business_day"])
+	try:
+		business_day = date.fromisoformat(record["business_day"])
+	except ValueError:
+		raise RecordRejected(f"business_day {record['business_day']!r} is not a date")
 	if abs((ended_at.date() - business_day).days) > 1:
 		raise RecordRejected(f"ended_at {record['ended_at']} is not within a day of business_day {business_day}")
 	totals = record["totals"]
-	claimed = Decimal(str(totals["grand"]))
+	claimed = _number(totals["grand"], "totals.grand")
 	_check_places(claimed, 2, "totals.grand")
 	original = None
 	if original_raw:
-		original = TransactionKey(
-			original_raw["terminal"], date.fromisoformat(original_raw["business_day"]), original_raw["transaction_number"]
-		)
+		try:
+			original_day = date.fromisoformat(original_raw["business_day"])
+		except ValueError:
+			raise RecordRejected(f"original.business_day {original_raw['business_day']!r} is not a date")
+		original = TransactionKey(original_raw["terminal"], original_day, original_raw["transaction_number"])
 	return Transaction(
 		key=TransactionKey(record["terminal"], business_day, record["transaction_number"]),
 		transaction_type=kind,
@@ -335,6 +354,10 @@ def parse_record(record: Any) -> Transaction:
 	)
 
 
+def _no_constant(name: str) -> Any:
+	raise ValueError(f"{name} is not a number JSON allows")
+
+
 def loads(text: str | bytes) -> Any:
-	"""JSON with exact decimals (floats never touch an amount)."""
-	return json.loads(text, parse_float=Decimal)
+	"""JSON with exact decimals (floats never touch an amount); NaN and Infinity refused."""
+	return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -445,12 +446,30 @@ def test_naive_started_at_with_an_aware_ended_at_does_not_crash() -> None:
 	],
 )
 def test_non_finite_numbers_in_json_text_are_rejected(text: str, field: str) -> None:
-	# Python's json accepts NaN and Infinity, so a JSON Lines file can carry them
-	record = loads(
-		'{"terminal": "S001-T01", "business_day": "2026-11-02", "transaction_number": 7, "type": "sale", '
-		'"ended_at": "2026-11-02T15:00:00Z", "lines": [{"line_id": 1, "item_code": "A", ' + text + "}], "
-		'"tenders": [], "totals": {"grand": 0}}'
-	)
+	# Python's json accepts NaN and Infinity; loads refuses them, and parse_record refuses them as numbers
+	with pytest.raises(ValueError, match="not a number JSON allows"):
+		loads(
+			'{"terminal": "S001-T01", "business_day": "2026-11-02", "transaction_number": 7, "type": "sale", '
+			'"ended_at": "2026-11-02T15:00:00Z", "lines": [{"line_id": 1, "item_code": "A", ' + text + "}], "
+			'"tenders": [], "totals": {"grand": 0}}'
+		)
+	line = {
+		"line_id": 1,
+		"item_code": "A",
+		"qty": 1,
+		"unit_price": 2.5,
+		field: float("nan" if "NaN" in text else "inf"),
+	}
+	record = {
+		"terminal": "S001-T01",
+		"business_day": "2026-11-02",
+		"transaction_number": 7,
+		"type": "sale",
+		"ended_at": "2026-11-02T15:00:00Z",
+		"lines": [line],
+		"tenders": [],
+		"totals": {"grand": 0},
+	}
 	assert field in rejected(record)
 
 
@@ -463,9 +482,13 @@ def test_non_finite_numbers_in_json_text_are_rejected(text: str, field: str) -> 
 	],
 )
 def test_non_finite_totals_and_tenders_are_rejected(totals: str, tender: str, field: str) -> None:
-	record = loads(
+	text = (
 		'{"terminal": "S001-T01", "business_day": "2026-11-02", "transaction_number": 7, "type": "sale", '
 		'"ended_at": "2026-11-02T15:00:00Z", "lines": [{"line_id": 1, "item_code": "A", "qty": 1, "unit_price": 2.5}], '
 		f'"tenders": [{tender}], {totals}}}'
 	)
+	with pytest.raises(ValueError, match="not a number JSON allows"):
+		loads(text)
+	# the same record built in Python (floats) is refused by parse_record, naming the field
+	record = json.loads(text)
 	assert field in rejected(record)
