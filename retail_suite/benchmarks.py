@@ -14,12 +14,14 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from retail_suite.config import DatabaseSettings
 from retail_suite.db import schema
 from retail_suite.db.mariadb_db import MariaDBDatabase, drop_database, ensure_database
+from retail_suite.db.port import insert_rows
 from retail_suite.demo.chain import DemoConfig, generate_chain
 from retail_suite.demo.standalone import write_chain
 
@@ -74,8 +76,41 @@ def _timed(action: Callable[[], object]) -> float:
 	return time.perf_counter() - started
 
 
+def synthetic_sales(chain, count: int, terminal: str, business_day: str, start_number: int = 1, lines: int = 5):
+	"""Valid sale records of `lines` lines and 1–2 tenders, cheap to make in any number (benchmarks)."""
+	items = [item for item in chain.items if item.department in ("grocery", "household")][:400]
+	for offset in range(count):
+		number = start_number + offset
+		chosen = [items[(number * 7 + position * 13) % len(items)] for position in range(lines)]
+		line_rows = []
+		total = Decimal("0.00")
+		for position, item in enumerate(chosen, 1):
+			price = Decimal(str(item.price))
+			line_rows.append({"line_id": position, "item_code": item.code, "scanned_code": item.barcode, "qty": 1, "unit_price": price})
+			total += price
+		if number % 2:
+			tenders = [{"type": "card", "amount": total, "provider": "Visa", "reference": f"A{number}"}]
+		else:
+			card = (total / 2).quantize(Decimal("0.01"))
+			tenders = [{"type": "card", "amount": card}, {"type": "cash", "amount": total - card + Decimal("5.00"), "change": Decimal("5.00")}]
+		yield {
+			"terminal": terminal,
+			"business_day": business_day,
+			"transaction_number": number,
+			"type": "sale",
+			"ended_at": f"{business_day}T12:00:00",
+			"lines": line_rows,
+			"tenders": tenders,
+			"totals": {"grand": total},
+		}
+
+
 def run_benchmarks(
-	settings: DatabaseSettings, repeat: int = 5, skus: int = 5000, log: Callable[[str], None] = print
+	settings: DatabaseSettings,
+	repeat: int = 5,
+	skus: int = 5000,
+	log: Callable[[str], None] = print,
+	stream_transactions: int = 0,
 ) -> dict[str, object]:
 	"""Run every benchmark; returns machine facts, server version and measurements."""
 	scratch = settings.with_database(f"rs_bench_{uuid.uuid4().hex[:8]}")
@@ -107,10 +142,105 @@ def run_benchmarks(
 		measurements.append(
 			Measurement("Demo chain write to MariaDB (multi-row INSERT)", f"{rows:,} rows", "rows/s", samples, per_second_of=rows)
 		)
+		measurements += _posdm_benchmarks(db, chain, repeat, log)
 		db.close()
+		if stream_transactions:
+			measurements.append(_streamed_ingest(scratch, chain, stream_transactions, log))
 	finally:
 		drop_database(scratch)
 	return {"machine": machine(), "server": server, "measurements": measurements, "repeat": repeat, "at": datetime.now()}
+
+
+POS_TABLES = ("POS Transaction", "POS Transaction Line", "POS Transaction Tender", "POS Sequence Gap",
+	"POS Posting Document", "POS Posting Item", "POS Posting Tender", "POS Posting Discount")
+
+
+def _clear_log(db: MariaDBDatabase) -> None:
+	for doctype in POS_TABLES:
+		db.execute(f"DELETE FROM `tab{doctype}`")
+
+
+def _bare_insert(db: MariaDBDatabase, stored: dict[str, list[dict]]) -> None:
+	from retail_suite.posdm.ingest import LINE_COLUMNS, PARENT_COLUMNS, TENDER_COLUMNS
+
+	with db.transaction():
+		for doctype, columns in zip(POS_TABLES[:3], (PARENT_COLUMNS, LINE_COLUMNS, TENDER_COLUMNS), strict=True):
+			insert_rows(db, f"tab{doctype}", columns, ([row[c] for c in columns] for row in stored[doctype]))
+
+
+def _posdm_benchmarks(db: MariaDBDatabase, chain, repeat: int, log: Callable[[str], None]) -> list[Measurement]:
+	from retail_suite.posdm.audit_sql import run_audit
+	from retail_suite.posdm.pipeline import ingest_stream
+	from retail_suite.posdm.posting import aggregate_store_day
+
+	terminal = chain.stores[0].terminals[0]
+	count = 10_000
+	records = list(synthetic_sales(chain, count, terminal, "2026-11-02"))
+	log(f"POSDM ingest: {count:,} transactions × {repeat}")
+	ingest_samples, reference_samples = [], []
+	for _ in range(repeat):
+		_clear_log(db)
+		ingest_samples.append(_timed(lambda: ingest_stream(db, records)))
+		# reference: a bare multi-row INSERT of the same rows, no validation, no idempotency checks
+		stored = {doctype: db.sql(f"SELECT * FROM `tab{doctype}`") for doctype in POS_TABLES[:3]}
+		_clear_log(db)
+		reference_samples.append(_timed(lambda stored=stored: _bare_insert(db, stored)))
+	reference = statistics.median(reference_samples)
+	measurements = [
+		Measurement(
+			"POSDM ingest incl. validation (5 lines, 1–2 tenders)", f"{count:,} transactions", "transactions/s",
+			ingest_samples, per_second_of=count, target="≥ 2,000/s",
+			reference=f"bare multi-row INSERT of the same rows: {count / reference:,.0f}/s",
+		)
+	]
+	_clear_log(db)
+	ingest_stream(db, records[:5000])
+	log("POSDM audit + aggregation of a 5,000-transaction store-day")
+	audit_samples, aggregate_samples = [], []
+	for _ in range(repeat):
+		db.execute("UPDATE `tabPOS Transaction` SET status = 'Received', posting_document = NULL")
+		for doctype in POS_TABLES[3:]:
+			db.execute(f"DELETE FROM `tab{doctype}`")
+		audit_samples.append(_timed(lambda: run_audit(db)))
+		aggregate_samples.append(_timed(lambda: aggregate_store_day(db, chain.stores[0].code, date(2026, 11, 2))))
+	measurements.append(Measurement("POSDM audit of a store-day", "5,000 transactions", "s", audit_samples))
+	measurements.append(
+		Measurement("POSDM aggregation of a store-day into posting documents", "5,000 transactions", "s", aggregate_samples, target="≤ 1 s")
+	)
+	return measurements
+
+
+def _streamed_ingest(settings: DatabaseSettings, chain, count: int, log: Callable[[str], None]) -> Measurement:
+	"""`retail-suite ingest FILE` on a JSON Lines file of `count` transactions, in a child process: time and peak memory."""
+	import json
+	import subprocess
+	import sys
+	import tempfile
+
+	terminal = chain.stores[0].terminals[-1]
+	with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as handle:
+		log(f"writing {count:,} transactions as JSON Lines to {handle.name}")
+		for record in synthetic_sales(chain, count, terminal, "2026-11-03", start_number=1):
+			handle.write(json.dumps(record, default=float) + "\n")
+		path = handle.name
+	size = Path(path).stat().st_size
+	log(f"streaming {size / 1e6:,.0f} MB through `retail-suite ingest --no-audit` in a child process")
+	env = {**os.environ, "RETAIL_SUITE_DB": f"mariadb://{settings.user}:{settings.password}@{settings.host}:{settings.port}/{settings.database}"}
+	# the child reports its own high-water mark (VmHWM): a forked child's rusage would count the parent's pages
+	script = (
+		"import sys; from retail_suite.cli import main; code = main(['ingest', '--no-audit', sys.argv[1]]); "
+		"print([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1], file=sys.stderr); sys.exit(code)"
+	)
+	started = time.perf_counter()
+	child = subprocess.run([sys.executable, "-c", script, path], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+	elapsed = time.perf_counter() - started
+	peak_mib = int(child.stderr.strip().splitlines()[-1]) / 1024
+	Path(path).unlink()
+	return Measurement(
+		"POSDM streamed ingest from JSON Lines (child process)", f"{count:,} transactions, {size / 1e6:,.0f} MB",
+		"transactions/s", [elapsed], per_second_of=count, target="peak memory < 300 MB",
+		reference=f"peak memory (VmHWM of the ingesting process) {peak_mib:,.0f} MiB",
+	)
 
 
 def write_benchmarks(path: Path, results: dict[str, object]) -> None:

@@ -336,12 +336,14 @@ def close(ctx: Context, store: str, business_day, counted: tuple[str, ...]) -> N
 @click.option("--output", default="BENCHMARKS.md", show_default=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--repeat", default=5, show_default=True, type=click.IntRange(1, 100), help="runs per measurement")
 @click.option("--skus", default=5000, show_default=True, type=click.IntRange(50, 1_000_000))
+@click.option("--stream", default=0, show_default=True, type=click.IntRange(0, 10_000_000),
+	help="also stream this many transactions from a JSON Lines file through `retail-suite ingest` (e.g. 1000000)")
 @click.pass_obj
-def bench_command(ctx: Context, output: Path, repeat: int, skus: int) -> None:
+def bench_command(ctx: Context, output: Path, repeat: int, skus: int, stream: int) -> None:
 	"""Run the benchmarks on throwaway databases and write BENCHMARKS.md."""
 	from retail_suite.benchmarks import run_benchmarks, write_benchmarks
 
-	results = run_benchmarks(ctx.settings, repeat=repeat, skus=skus, log=console.print)
+	results = run_benchmarks(ctx.settings, repeat=repeat, skus=skus, log=console.print, stream_transactions=stream)
 	write_benchmarks(output, results)
 	console.print(f"[bold green]benchmarks written[/] to {output.resolve()}")
 

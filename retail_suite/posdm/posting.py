@@ -16,6 +16,7 @@ between them so that each document balances and the two net to what was paid.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,7 +80,12 @@ def pending_store_days(db: Database, store: str | None = None) -> list[tuple[str
 
 
 def aggregate_store_day(db: Database, store: str, business_day: date) -> list[str]:
-	"""Create the posting documents of one store-day from its audited, unclaimed transactions; returns their names."""
+	"""Create the posting documents of one store-day from its audited, unclaimed transactions; returns their names.
+
+	The claim is one UPDATE that marks the store-day's unclaimed, audited transactions with a claim token
+	(row locks held to the end of the transaction: a concurrent aggregation waits, then finds nothing);
+	the grouping queries join on that token; the token is then replaced by the posting document's name.
+	"""
 	with db.transaction():
 		store_row = db.sql(
 			"SELECT store.name, store.company, store.warehouse, store.cost_center, store.posting_mode, "
@@ -87,39 +93,43 @@ def aggregate_store_day(db: Database, store: str, business_day: date) -> list[st
 			"LEFT JOIN `tabCompany` company ON company.name = store.company WHERE store.name = %s",
 			(store,),
 		)[0]
-		claimed = db.sql(
-			"SELECT txn.name, txn.grand_total FROM `tabPOS Transaction` txn WHERE txn.store = %s AND txn.business_day = %s "
-			"AND txn.status = 'Audited' AND txn.posting_document IS NULL AND txn.source <> 'ERPNext POS' "
-			"AND txn.transaction_type IN "
-			+ in_placeholders(POSTABLE_TYPES)
-			+ " ORDER BY txn.name FOR UPDATE",
-			[store, business_day, *POSTABLE_TYPES],
+		claim = "CLAIM-" + uuid.uuid4().hex
+		now = datetime.now()
+		claimed = db.execute(
+			"UPDATE `tabPOS Transaction` SET posting_document = %s, status = 'Posted', modified = %s "
+			"WHERE store = %s AND business_day = %s AND status = 'Audited' AND posting_document IS NULL "
+			"AND source <> 'ERPNext POS' AND transaction_type IN " + in_placeholders(POSTABLE_TYPES),
+			[claim, now, store, business_day, *POSTABLE_TYPES],
 		)
 		if not claimed:
 			return []
-		names = [row["name"] for row in claimed]
 		mode = store_row["posting_mode"] or "Per Business Day"
-		drafts = build_drafts(db, store, business_day, mode, names)
-		now = datetime.now()
-		claimed_now: set[str] = set()
+		drafts = build_drafts(db, store, business_day, mode, claim)
+		claimed_by: dict[str, str] = {}
 		for draft in drafts:
 			_write_draft(db, draft, store_row, now)
-			# an exchange sits in a Sales and a Returns document; it is claimed by the first (Sales)
-			to_claim = sorted(set(draft.transactions) - claimed_now)
-			if not to_claim:
-				continue
-			updated = db.execute(
-				"UPDATE `tabPOS Transaction` SET posting_document = %s, status = 'Posted', modified = %s "
-				"WHERE posting_document IS NULL AND status = 'Audited' AND name IN " + in_placeholders(to_claim),
-				[draft.name, now, *to_claim],
-			)
-			if updated != len(to_claim):
-				raise PostingConflict(f"{store} {business_day}: transactions were claimed by another posting; retry")
-			claimed_now.update(to_claim)
+			# an exchange sits in a Sales and a Returns document; it belongs to the first (Sales)
+			for name in draft.transactions:
+				claimed_by.setdefault(name, draft.name)
+		if len(claimed_by) != claimed:
+			raise PostingConflict(f"{store} {business_day}: claimed {claimed} transactions but grouped {len(claimed_by)}; retry")
+		by_document: dict[str, list[str]] = defaultdict(list)
+		for name, document in claimed_by.items():
+			by_document[document].append(name)
+		# the largest document takes every claimed row in one statement, the others by name
+		largest = max(by_document, key=lambda document: len(by_document[document]))
+		for document, names in by_document.items():
+			if document != largest:
+				db.execute(
+					"UPDATE `tabPOS Transaction` SET posting_document = %s WHERE posting_document = %s AND name IN "
+					+ in_placeholders(names),
+					[document, claim, *names],
+				)
+		db.execute("UPDATE `tabPOS Transaction` SET posting_document = %s WHERE posting_document = %s", (largest, claim))
 		return [draft.name for draft in drafts]
 
 
-def build_drafts(db: Database, store: str, business_day: date, mode: str, names: list[str]) -> list[PostingDraft]:
+def build_drafts(db: Database, store: str, business_day: date, mode: str, claim: str) -> list[PostingDraft]:
 	"""Group lines, tenders and discounts of the claimed transactions into Sales and Returns drafts."""
 	sequence = 1 + int(
 		db.sql(
@@ -140,7 +150,8 @@ def build_drafts(db: Database, store: str, business_day: date, mode: str, names:
 			drafts[key] = new_draft(kind, scope)
 		return drafts[key]
 
-	placeholders = in_placeholders(names)
+	claimed = "JOIN `tabPOS Transaction` txn ON txn.name = {alias}.parent WHERE txn.posting_document = %s"
+	lines_of_claim = claimed.format(alias="line")
 	# items: one SQL GROUP BY over the claimed transactions' lines
 	group_scope = "line.parent, " if mode == "Per Transaction" else ""
 	for row in db.sql(
@@ -148,10 +159,10 @@ def build_drafts(db: Database, store: str, business_day: date, mode: str, names:
 		"SUM(line.qty) AS qty, SUM(line.net_amount + line.discount_amount) AS gross_amount, "
 		"SUM(line.discount_amount) AS discount_amount, SUM(line.net_amount) AS net_amount, SUM(line.tax_amount) AS tax_amount, "
 		"MIN(line.parent) AS first_transaction "
-		"FROM `tabPOS Transaction Line` line WHERE line.parent IN " + placeholders + " "
+		f"FROM `tabPOS Transaction Line` line {lines_of_claim} "
 		f"GROUP BY {group_scope}line.direction, line.item_code, line.uom, line.batch_no, line.item_tax_template, line.unit_price "
 		f"ORDER BY {group_scope}line.direction DESC, line.item_code, line.batch_no, line.unit_price",
-		names,
+		(claim,),
 	):
 		kind = "Sales" if row["direction"] > 0 else "Returns"
 		draft = draft_for(kind, row.get("parent") or row["first_transaction"])
@@ -174,8 +185,8 @@ def build_drafts(db: Database, store: str, business_day: date, mode: str, names:
 	has_lines: dict[str, set[str]] = defaultdict(set)
 	for row in db.sql(
 		"SELECT line.parent, line.direction, SUM(line.net_amount + line.tax_amount) AS value "
-		"FROM `tabPOS Transaction Line` line WHERE line.parent IN " + placeholders + " GROUP BY line.parent, line.direction",
-		names,
+		f"FROM `tabPOS Transaction Line` line {lines_of_claim} GROUP BY line.parent, line.direction",
+		(claim,),
 	):
 		side = "Sales" if row["direction"] > 0 else "Returns"
 		sides[row["parent"]][side] = _dec(row["value"]).quantize(ZERO)
@@ -183,18 +194,18 @@ def build_drafts(db: Database, store: str, business_day: date, mode: str, names:
 	paid: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
 	for row in db.sql(
 		"SELECT tender.parent, tender.mode_of_payment, SUM(tender.amount - tender.change_amount) AS amount "
-		"FROM `tabPOS Transaction Tender` tender WHERE tender.parent IN " + placeholders + " "
+		f"FROM `tabPOS Transaction Tender` tender {claimed.format(alias='tender')} "
 		"GROUP BY tender.parent, tender.mode_of_payment",
-		names,
+		(claim,),
 	):
 		paid[row["parent"]][row["mode_of_payment"]] += _dec(row["amount"]).quantize(ZERO)
-	for name in names:
+	for name in sorted(has_lines):
 		sold, taken_back = sides[name]["Sales"], sides[name]["Returns"]
 		if sold and taken_back:  # an exchange: the smaller side is settled by exchange credit
 			credit = min(sold, taken_back)
 			draft_for("Sales", name).tenders[EXCHANGE_CREDIT] += credit
 			draft_for("Returns", name).tenders[EXCHANGE_CREDIT] += credit
-		side = "Sales" if sold >= taken_back else "Returns"
+		side = "Sales" if sold >= taken_back and "Sales" in has_lines[name] else "Returns"
 		for mode_of_payment, amount in paid[name].items():
 			draft_for(side, name).tenders[mode_of_payment] += amount
 		for kind in ("Sales", "Returns"):
@@ -202,9 +213,9 @@ def build_drafts(db: Database, store: str, business_day: date, mode: str, names:
 				draft_for(kind, name).transactions.append(name)
 	for row in db.sql(
 		"SELECT line.parent, line.direction, line.promotion, SUM(line.discount_amount) AS amount, COUNT(*) AS line_count "
-		"FROM `tabPOS Transaction Line` line WHERE line.parent IN " + placeholders + " AND line.discount_amount <> 0 "
+		f"FROM `tabPOS Transaction Line` line {lines_of_claim} AND line.discount_amount <> 0 "
 		"GROUP BY line.parent, line.direction, line.promotion",
-		names,
+		(claim,),
 	):
 		draft = draft_for("Sales" if row["direction"] > 0 else "Returns", row["parent"])
 		promotion = row["promotion"] or "(manual discount)"
