@@ -150,8 +150,6 @@ def build_drafts(db: Database, store: str, business_day: date, mode: str, claim:
 			drafts[key] = new_draft(kind, scope)
 		return drafts[key]
 
-	claimed = "JOIN `tabPOS Transaction` txn ON txn.name = {alias}.parent WHERE txn.posting_document = %s"
-	lines_of_claim = claimed.format(alias="line")
 	# items: one SQL GROUP BY over the claimed transactions' lines
 	group_scope = "line.parent, " if mode == "Per Transaction" else ""
 	for row in db.sql(
@@ -159,7 +157,8 @@ def build_drafts(db: Database, store: str, business_day: date, mode: str, claim:
 		"SUM(line.qty) AS qty, SUM(line.net_amount + line.discount_amount) AS gross_amount, "
 		"SUM(line.discount_amount) AS discount_amount, SUM(line.net_amount) AS net_amount, SUM(line.tax_amount) AS tax_amount, "
 		"MIN(line.parent) AS first_transaction "
-		f"FROM `tabPOS Transaction Line` line {lines_of_claim} "
+		"FROM `tabPOS Transaction Line` line JOIN `tabPOS Transaction` txn ON txn.name = line.parent "
+		"WHERE txn.posting_document = %s "
 		f"GROUP BY {group_scope}line.direction, line.item_code, line.uom, line.batch_no, line.item_tax_template, line.unit_price "
 		f"ORDER BY {group_scope}line.direction DESC, line.item_code, line.batch_no, line.unit_price",
 		(claim,),
@@ -185,7 +184,8 @@ def build_drafts(db: Database, store: str, business_day: date, mode: str, claim:
 	has_lines: dict[str, set[str]] = defaultdict(set)
 	for row in db.sql(
 		"SELECT line.parent, line.direction, SUM(line.net_amount + line.tax_amount) AS value "
-		f"FROM `tabPOS Transaction Line` line {lines_of_claim} GROUP BY line.parent, line.direction",
+		"FROM `tabPOS Transaction Line` line JOIN `tabPOS Transaction` txn ON txn.name = line.parent "
+		"WHERE txn.posting_document = %s GROUP BY line.parent, line.direction",
 		(claim,),
 	):
 		side = "Sales" if row["direction"] > 0 else "Returns"
@@ -194,8 +194,8 @@ def build_drafts(db: Database, store: str, business_day: date, mode: str, claim:
 	paid: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
 	for row in db.sql(
 		"SELECT tender.parent, tender.mode_of_payment, SUM(tender.amount - tender.change_amount) AS amount "
-		f"FROM `tabPOS Transaction Tender` tender {claimed.format(alias='tender')} "
-		"GROUP BY tender.parent, tender.mode_of_payment",
+		"FROM `tabPOS Transaction Tender` tender JOIN `tabPOS Transaction` txn ON txn.name = tender.parent "
+		"WHERE txn.posting_document = %s GROUP BY tender.parent, tender.mode_of_payment",
 		(claim,),
 	):
 		paid[row["parent"]][row["mode_of_payment"]] += _dec(row["amount"]).quantize(ZERO)
@@ -213,7 +213,8 @@ def build_drafts(db: Database, store: str, business_day: date, mode: str, claim:
 				draft_for(kind, name).transactions.append(name)
 	for row in db.sql(
 		"SELECT line.parent, line.direction, line.promotion, SUM(line.discount_amount) AS amount, COUNT(*) AS line_count "
-		f"FROM `tabPOS Transaction Line` line {lines_of_claim} AND line.discount_amount <> 0 "
+		"FROM `tabPOS Transaction Line` line JOIN `tabPOS Transaction` txn ON txn.name = line.parent "
+		"WHERE txn.posting_document = %s AND line.discount_amount <> 0 "
 		"GROUP BY line.parent, line.direction, line.promotion",
 		(claim,),
 	):
