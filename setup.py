@@ -20,9 +20,14 @@ setup(
 	zip_safe=False,
 	install_requires=[
 		"mariadb>=1.1,<2",
-		"redis>=4.5",
+		# kept within Frappe v15's own pins (frappe 15.92 pyproject), so that `bench get-app`, which installs
+		# with --upgrade, never lifts a bench's shared packages past what Frappe accepts
+		"redis~=4.5.5",
+		"python-dateutil~=2.8.2",
+		"Click~=8.2.0",
+		"Pillow~=11.3.0",
+		"setuptools>=71,<82",
 		"python-escpos>=3.1,<4",
-		"click>=8.1",
 		"rich>=13.0",
 		"matplotlib>=3.8",
 		"fastjsonschema>=2.19",

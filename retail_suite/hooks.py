@@ -7,7 +7,8 @@ app_license = "MIT"
 app_icon = "octicon octicon-package"
 app_color = "#2f855a"
 
-required_apps = ["erpnext"]
+# "org/repo": Frappe v15 resolves a bare name through the GitHub API at install; org/repo needs no network
+required_apps = ["frappe/erpnext"]
 
 # Install and migrate: roles, custom fields on ERPNext doctypes, accounting dimensions (setup/)
 after_install = "retail_suite.setup.install.after_install"
