@@ -37,7 +37,7 @@ def create_demo_masters(config: DemoConfig, progress: Progress | None = None) ->
 	ensure_fiscal_year(company, count)
 	ensure_payment_and_tax_accounts(company, abbr, count)
 	ensure_item_groups(chain, count)
-	ensure_item_attributes(chain, count)
+	attribute_values = ensure_item_attributes(chain, count)
 	ensure_suppliers(chain, count)
 	for store in chain.stores:
 		ensure_store(chain, store, company, abbr, count)
@@ -49,7 +49,7 @@ def create_demo_masters(config: DemoConfig, progress: Progress | None = None) ->
 	for line in chain.stock:
 		stock_by_item.setdefault(line.item, []).append(line)
 	for done, item in _with_progress(report, "Items", chain.items):
-		ensure_item(chain, item, company, suppliers, warehouses, stock_by_item.get(item.code, []), count)
+		ensure_item(chain, item, company, suppliers, warehouses, stock_by_item.get(item.code, []), attribute_values, count)
 		if done % 200 == 0:
 			frappe.db.commit()
 	frappe.db.commit()
@@ -183,29 +183,36 @@ def ensure_item_groups(chain: Chain, count: Callable[[str, int], None]) -> None:
 			_insert({"doctype": "Item Group", "item_group_name": group.name, "parent_item_group": root}, count)
 
 
-def ensure_item_attributes(chain: Chain, count: Callable[[str, int], None]) -> None:
+def ensure_item_attributes(chain: Chain, count: Callable[[str, int], None]) -> dict[str, dict[str, str]]:
+	"""Size and Colour attributes with the chain's values; returns {attribute: {demo value: value on this site}}.
+
+	ERPNext's setup wizard already makes Size (Extra Small = XS …) and Colour: their values are reused,
+	matched by value or abbreviation, and only what is missing is added."""
 	sizes = ["XS", "S", "M", "L", "XL"]
 	colours = sorted({colour for style in chain.styles for colour in style.colours})
+	mapping: dict[str, dict[str, str]] = {}
 	for attribute, values in (("Size", sizes), ("Colour", colours)):
-		if frappe.db.exists("Item Attribute", attribute):
-			document = frappe.get_doc("Item Attribute", attribute)
-			known = {row.attribute_value for row in document.item_attribute_values}
-			missing = [value for value in values if value not in known]
-			if missing:
-				known_abbrs = {row.abbr for row in document.item_attribute_values}
-				for value in missing:
-					abbr = value[:3].upper()
-					document.append("item_attribute_values", {"attribute_value": value, "abbr": abbr if abbr not in known_abbrs else value.upper()})
-				document.save(ignore_permissions=True)
-			continue
-		_insert(
-			{
-				"doctype": "Item Attribute",
-				"attribute_name": attribute,
-				"item_attribute_values": [{"attribute_value": v, "abbr": v if attribute == "Size" else v[:3].upper()} for v in values],
-			},
-			count,
-		)
+		if not frappe.db.exists("Item Attribute", attribute):
+			_insert({"doctype": "Item Attribute", "attribute_name": attribute, "item_attribute_values": []}, count)
+		document = frappe.get_doc("Item Attribute", attribute)
+		by_value = {row.attribute_value.lower(): row.attribute_value for row in document.item_attribute_values}
+		by_abbr = {row.abbr.upper(): row.attribute_value for row in document.item_attribute_values}
+		mapping[attribute] = {}
+		changed = False
+		for value in values:
+			found = by_value.get(value.lower()) or by_abbr.get(value.upper() if attribute == "Size" else "")
+			if not found:
+				abbr = value.upper() if attribute == "Size" else value[:3].upper()
+				while abbr in by_abbr:
+					abbr += "X"
+				document.append("item_attribute_values", {"attribute_value": value, "abbr": abbr})
+				by_abbr[abbr] = value
+				found = value
+				changed = True
+			mapping[attribute][value] = found
+		if changed:
+			document.save(ignore_permissions=True)
+	return mapping
 
 
 def ensure_suppliers(chain: Chain, count: Callable[[str, int], None]) -> None:
@@ -319,6 +326,7 @@ def ensure_item(
 	suppliers: dict[str, str],
 	warehouses: dict[str, str],
 	stock_lines: list[StockLine],
+	attribute_values: dict[str, dict[str, str]],
 	count: Callable[[str, int], None],
 ) -> None:
 	"""One SKU (and its apparel template when missing) with barcode, defaults, reorder levels and prices."""
@@ -361,8 +369,8 @@ def ensure_item(
 			{
 				"variant_of": item.style,
 				"attributes": [
-					{"attribute": "Size", "attribute_value": item.size},
-					{"attribute": "Colour", "attribute_value": item.colour},
+					{"attribute": "Size", "attribute_value": attribute_values["Size"][item.size]},
+					{"attribute": "Colour", "attribute_value": attribute_values["Colour"][item.colour]},
 				],
 			}
 		)
