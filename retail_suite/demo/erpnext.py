@@ -177,7 +177,7 @@ def tax_template_name(company: str) -> str | None:
 
 
 def ensure_item_groups(chain: Chain, count: Callable[[str, int], None]) -> None:
-	root = frappe.db.get_value("Item Group", {"is_group": 1, "parent_item_group": ["in", ("", None)]}) or "All Item Groups"
+	root = frappe.db.get_value("Item Group", {"is_group": 1}, order_by="lft asc") or "All Item Groups"
 	for group in chain.item_groups:
 		if not frappe.db.exists("Item Group", group.name):
 			_insert({"doctype": "Item Group", "item_group_name": group.name, "parent_item_group": root}, count)
@@ -247,11 +247,11 @@ def ensure_store(chain: Chain, store: Store, company: str, abbr: str, count: Cal
 	"""Warehouse, cost center, POS Profile, Retail Store and its POS Terminals for one store."""
 	warehouse = store_warehouse(store, abbr)
 	if not frappe.db.exists("Warehouse", warehouse):
-		parent = frappe.db.get_value("Warehouse", {"company": company, "is_group": 1, "parent_warehouse": ["in", ("", None)]})
+		parent = frappe.db.get_value("Warehouse", {"company": company, "is_group": 1}, order_by="lft asc")
 		_insert({"doctype": "Warehouse", "warehouse_name": store.warehouse_name, "company": company, "parent_warehouse": parent}, count)
 	cost_center = f"{store.warehouse_name} - {abbr}"
 	if not frappe.db.exists("Cost Center", cost_center):
-		parent = frappe.db.get_value("Cost Center", {"company": company, "is_group": 1, "parent_cost_center": ["in", ("", None)]})
+		parent = frappe.db.get_value("Cost Center", {"company": company, "is_group": 1}, order_by="lft asc")
 		_insert({"doctype": "Cost Center", "cost_center_name": store.warehouse_name, "company": company, "parent_cost_center": parent}, count)
 	profile = f"{store.code} {store.name}"
 	if not frappe.db.exists("POS Profile", profile):
