@@ -344,7 +344,6 @@ def ensure_item(
 				"has_variants": 1,
 				"variant_based_on": "Item Attribute",
 				"attributes": [{"attribute": "Size"}, {"attribute": "Colour"}],
-				"standard_rate": style.price,
 				"valuation_rate": style.cost,
 				"item_defaults": [{"company": company, "default_supplier": suppliers[style.supplier]}],
 			},
@@ -358,7 +357,6 @@ def ensure_item(
 		"stock_uom": item.uom,
 		"is_stock_item": 1,
 		"valuation_rate": item.cost,
-		"standard_rate": item.price,
 		"barcodes": [{"barcode": item.barcode, "barcode_type": "EAN"}],
 		"item_defaults": [{"company": company, "default_supplier": suppliers[item.supplier]}],
 	}
