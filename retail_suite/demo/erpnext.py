@@ -345,7 +345,9 @@ def ensure_item(
 				"variant_based_on": "Item Attribute",
 				"attributes": [{"attribute": "Size"}, {"attribute": "Colour"}],
 				"valuation_rate": style.cost,
-				"item_defaults": [{"company": company, "default_supplier": suppliers[style.supplier]}],
+				"item_defaults": [
+					{"company": company, "default_supplier": suppliers[style.supplier], "default_warehouse": next(iter(warehouses.values()))}
+				],
 			},
 			count,
 		)
@@ -358,7 +360,9 @@ def ensure_item(
 		"is_stock_item": 1,
 		"valuation_rate": item.cost,
 		"barcodes": [{"barcode": item.barcode, "barcode_type": "EAN"}],
-		"item_defaults": [{"company": company, "default_supplier": suppliers[item.supplier]}],
+		"item_defaults": [
+			{"company": company, "default_supplier": suppliers[item.supplier], "default_warehouse": next(iter(warehouses.values()))}
+		],
 	}
 	if item.department in TAXED_DEPARTMENTS:
 		document["taxes"] = [{"item_tax_template": tax_template_name(company)}]

@@ -6,7 +6,7 @@ from frappe.tests.utils import FrappeTestCase
 
 from retail_suite.setup.custom_fields import ACCOUNTING_DIMENSIONS, CUSTOM_FIELDS
 from retail_suite.setup.roles import RETAIL_ROLES
-from retail_suite.tests.utils import make_store, make_user
+from retail_suite.tests.utils import demo_chain, make_store, make_user
 
 
 class TestRetailStore(FrappeTestCase):
@@ -25,8 +25,10 @@ class TestRetailStore(FrappeTestCase):
 			make_store("TST3", business_day_cutoff="12:00:00")
 
 	def test_warehouse_of_another_company_is_refused(self) -> None:
-		with self.assertRaisesRegex(frappe.ValidationError, "belongs to company _Test Company 1"):
-			make_store("TST4", warehouse="_Test Warehouse - _TC1")
+		other = demo_chain()
+		warehouse = frappe.db.get_value("Retail Store", other.stores[0].code, "warehouse")
+		with self.assertRaisesRegex(frappe.ValidationError, f"belongs to company {other.config.company}"):
+			make_store("TST4", warehouse=warehouse)
 
 
 class TestRetailInstall(FrappeTestCase):
@@ -44,7 +46,7 @@ class TestRetailInstall(FrappeTestCase):
 	def test_store_and_terminal_are_accounting_dimensions(self) -> None:
 		for fieldname, _label, document_type in ACCOUNTING_DIMENSIONS:
 			self.assertTrue(frappe.db.exists("Accounting Dimension", {"document_type": document_type}))
-			for voucher in ("Sales Invoice", "GL Entry", "Journal Entry", "Stock Entry"):
+			for voucher in ("Sales Invoice", "Sales Invoice Item", "GL Entry", "Journal Entry Account", "Stock Entry"):
 				self.assertTrue(frappe.db.has_column(voucher, fieldname), f"{voucher}.{fieldname}")
 
 	def test_cashier_reads_stores_but_not_ledgers(self) -> None:
