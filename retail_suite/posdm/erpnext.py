@@ -161,21 +161,23 @@ def build_sales_invoice(posting) -> Any:
 		}
 	)
 	for row in posting.items:
-		invoice.append(
-			"items",
-			{
-				"item_code": row.item_code,
-				"qty": sign * flt(row.qty),
-				"uom": row.uom,
-				"price_list_rate": flt(row.unit_price),
-				"rate": flt(row.unit_price),
-				"warehouse": row.warehouse or store.warehouse,
-				"batch_no": row.batch_no,
-				"use_serial_batch_fields": 1 if row.batch_no else 0,
-				"item_tax_template": _tax_template(row.item_tax_template, store.company),
-				"cost_center": store.cost_center,
-			},
-		)
+		warehouse = row.warehouse or store.warehouse
+		for batch_no, qty in _batches(row, warehouse, posting.business_day, is_return):
+			invoice.append(
+				"items",
+				{
+					"item_code": row.item_code,
+					"qty": sign * qty,
+					"uom": row.uom,
+					"price_list_rate": flt(row.unit_price),
+					"rate": flt(row.unit_price),
+					"warehouse": warehouse,
+					"batch_no": batch_no,
+					"use_serial_batch_fields": 1 if batch_no else 0,
+					"item_tax_template": _tax_template(row.item_tax_template, store.company),
+					"cost_center": store.cost_center,
+				},
+			)
 	if flt(posting.discount_total):
 		invoice.apply_discount_on = "Net Total"
 		invoice.discount_amount = sign * flt(posting.discount_total)
@@ -196,6 +198,34 @@ def build_sales_invoice(posting) -> Any:
 			{"mode_of_payment": _mode_of_payment(row.mode_of_payment, store.company), "amount": sign * flt(row.amount)},
 		)
 	return invoice
+
+
+def _batches(row, warehouse: str, business_day, is_return: bool) -> list[tuple[str | None, float]]:
+	"""Batch-tracked goods the till sold without a batch are taken first-expiring-first-out (returns come
+	back into the newest batch); the rest is posted as the till sent it."""
+	qty = flt(row.qty)
+	if row.batch_no or not frappe.get_cached_value("Item", row.item_code, "has_batch_no"):
+		return [(row.batch_no, qty)]
+	if is_return:
+		newest = frappe.db.get_value("Batch", {"item": row.item_code, "disabled": 0}, "name", order_by="expiry_date desc")
+		return [(newest, qty)]
+	from erpnext.stock.doctype.serial_and_batch_bundle.serial_and_batch_bundle import get_auto_batch_nos
+
+	picked = get_auto_batch_nos(
+		frappe._dict(
+			item_code=row.item_code,
+			warehouse=warehouse,
+			qty=qty,
+			based_on="Expiry",
+			posting_date=business_day,
+			posting_time="23:59:59",
+		)
+	)
+	rows = [(batch.batch_no, flt(batch.qty)) for batch in picked]
+	short = qty - sum(batch_qty for _batch, batch_qty in rows)
+	if short > 0:
+		rows.append((None, short))  # not enough batch stock: ERPNext will say so, and the posting shows it
+	return rows
 
 
 def _tax_by_account(posting) -> dict[str, float]:

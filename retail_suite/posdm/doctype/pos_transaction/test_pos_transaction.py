@@ -84,6 +84,18 @@ class TestCaptureERPNextPOS(FrappeTestCase):
 		chain = demo_chain()
 		store = frappe.get_doc("Retail Store", chain.stores[0].code)
 		item = next(item for item in chain.items if item.department == "grocery")
+		if not frappe.db.exists("POS Opening Entry", {"pos_profile": store.pos_profile, "status": "Open", "docstatus": 1}):
+			frappe.get_doc(
+				{
+					"doctype": "POS Opening Entry",
+					"company": store.company,
+					"pos_profile": store.pos_profile,
+					"user": frappe.session.user,
+					"period_start_date": frappe.utils.now_datetime(),
+					"posting_date": frappe.utils.today(),
+					"balance_details": [{"mode_of_payment": "Cash", "opening_amount": 100}],
+				}
+			).submit()
 		invoice = frappe.get_doc(
 			{
 				"doctype": "POS Invoice",
