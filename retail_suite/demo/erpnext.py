@@ -331,6 +331,7 @@ def ensure_item(
 ) -> None:
 	"""One SKU (and its apparel template when missing) with barcode, defaults, reorder levels and prices."""
 	if frappe.db.exists("Item", item.code):
+		ensure_item_prices(item, count)
 		return
 	if item.style and not frappe.db.exists("Item", item.style):
 		style = next(style for style in chain.styles if style.code == item.style)
@@ -398,8 +399,13 @@ def ensure_item(
 			if line.reorder_level > 0
 		]
 	_insert(document, count)
+	ensure_item_prices(item, count)
+
+
+def ensure_item_prices(item: Item, count: Callable[[str, int], None]) -> None:
 	for price_list, rate in (("Standard Selling", item.price), ("Standard Buying", item.cost)):
-		_insert({"doctype": "Item Price", "item_code": item.code, "price_list": price_list, "price_list_rate": rate}, count)
+		if not frappe.db.exists("Item Price", {"item_code": item.code, "price_list": price_list}):
+			_insert({"doctype": "Item Price", "item_code": item.code, "price_list": price_list, "price_list_rate": rate}, count)
 
 
 def ensure_member(member: Member, count: Callable[[str, int], None]) -> None:

@@ -55,3 +55,24 @@ def demo_chain():
 		frappe.db.commit()
 		DEMO = generate_chain(config)
 	return DEMO
+
+
+POSDM_TABLES = (
+	"POS Transaction Line",
+	"POS Transaction Tender",
+	"POS Transaction",
+	"POS Sequence Gap",
+	"POS Posting Item",
+	"POS Posting Tender",
+	"POS Posting Discount",
+	"POS Posting Document",
+	"Store Day Tender",
+	"Store Day",
+)
+
+
+def reset_posdm() -> None:
+	"""Empty the POSDM tables of the test site (postings commit, so a rerun would otherwise meet its own data)."""
+	for doctype in POSDM_TABLES:
+		frappe.db.delete(doctype)
+	frappe.db.commit()

@@ -11,7 +11,7 @@ from retail_suite.db import get_database
 from retail_suite.posdm.api import ingest_body
 from retail_suite.posdm.audit_sql import run_audit
 from retail_suite.posdm.posting import aggregate_all
-from retail_suite.tests.utils import demo_chain, make_user
+from retail_suite.tests.utils import demo_chain, make_user, reset_posdm
 
 
 def sale(terminal: str, number: int, item, day: str) -> dict:
@@ -29,6 +29,12 @@ def sale(terminal: str, number: int, item, day: str) -> dict:
 
 
 class TestIngestAPI(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls) -> None:
+		super().setUpClass()
+		demo_chain()
+		reset_posdm()
+
 	def setUp(self) -> None:
 		self.chain = demo_chain()
 		self.store = self.chain.stores[0]
@@ -80,6 +86,12 @@ class TestIngestAPI(FrappeTestCase):
 
 
 class TestCaptureERPNextPOS(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls) -> None:
+		super().setUpClass()
+		demo_chain()
+		reset_posdm()
+
 	def test_pos_invoice_enters_the_log_once_and_is_not_posted_again(self) -> None:
 		chain = demo_chain()
 		store = frappe.get_doc("Retail Store", chain.stores[0].code)

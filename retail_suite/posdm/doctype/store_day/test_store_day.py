@@ -13,10 +13,16 @@ from retail_suite.posdm.doctype.pos_posting_document.test_pos_posting_document i
 from retail_suite.posdm.erpnext import close_store_day, reopen_store_day
 from retail_suite.posdm.ingest import ingest_records
 from retail_suite.posdm.store_day import expected_tenders
-from retail_suite.tests.utils import demo_chain, make_user
+from retail_suite.tests.utils import demo_chain, make_user, reset_posdm
 
 
 class TestStoreDay(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls) -> None:
+		super().setUpClass()
+		demo_chain()
+		reset_posdm()
+
 	def tearDown(self) -> None:
 		frappe.set_user("Administrator")
 
