@@ -435,7 +435,7 @@ def create_opening_stock(chain: Chain, company: str, abbr: str, count: Callable[
 	if frappe.db.exists("Stock Reconciliation", {"company": company, "purpose": "Opening Stock", "docstatus": 1}):
 		return
 	opening_account = frappe.db.get_value("Account", {"company": company, "account_name": "Temporary Opening"})
-	posting_date = add_days(nowdate(), -1)
+	posting_date = opening_stock_date(company)
 	items = {item.code: item for item in chain.items}
 	lines: list[dict] = []
 	for batch in chain.batches:
@@ -490,6 +490,17 @@ def create_opening_stock(chain: Chain, company: str, abbr: str, count: Callable[
 		frappe.db.commit()
 		count("Stock Reconciliation", 1)
 		report("Opening stock", min(start + RECONCILIATION_LINES, total), total)
+
+
+def opening_stock_date(company: str) -> date:
+	"""Opening stock stands at the start of the current fiscal year, before any till day the demo replays."""
+	from erpnext.accounts.utils import get_fiscal_year
+
+	try:
+		return getdate(get_fiscal_year(nowdate(), company=company)[1])
+	except Exception:
+		frappe.clear_messages()
+		return getdate(add_days(nowdate(), -1))
 
 
 def _store(chain: Chain, code: str) -> Store:

@@ -49,7 +49,16 @@ def demo_chain():
 	from retail_suite.demo.chain import DemoConfig, generate_chain
 	from retail_suite.demo.erpnext import create_demo_masters
 
-	config = DemoConfig(stores=1, skus=60, members=8, seed=11, company="Retail Test Chain", abbr="RTC")
+	# fresh batches are dated from today, so the days the tests replay sell batches that have not expired
+	config = DemoConfig(
+		stores=1,
+		skus=60,
+		members=8,
+		seed=11,
+		company="Retail Test Chain",
+		abbr="RTC",
+		start_date=frappe.utils.getdate(),
+	)
 	if DEMO is None:
 		create_demo_masters(config)
 		frappe.db.commit()
