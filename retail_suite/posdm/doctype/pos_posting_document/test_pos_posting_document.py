@@ -135,26 +135,29 @@ class TestPOSDMPosting(FrappeTestCase):
 		run_audit(db, store=store)
 		created = aggregate_all(db, store)
 		frappe.db.commit()
-		# break the store's POS Profile, post, and see the ERPNext message on the posting
-		profile = frappe.db.get_value("Retail Store", store, "pos_profile")
-		frappe.db.set_value("Retail Store", store, "pos_profile", None)
-		frappe.db.set_value("Retail Store", store, "warehouse", None)
-		frappe.clear_document_cache("Retail Store", store)
+		# take the card settlement account away from the company: ERPNext refuses the invoice and says why
+		company = frappe.db.get_value("Retail Store", store, "company")
+		accounts = frappe.get_all(
+			"Mode of Payment Account",
+			{"parent": "Credit Card", "company": company},
+			["name", "default_account"],
+		)
+		frappe.db.set_value("Mode of Payment Account", accounts[0].name, "default_account", None)
 		frappe.db.commit()
 		try:
 			outcome = post_pending(store)
 		finally:
-			frappe.db.set_value("Retail Store", store, "pos_profile", profile)
 			frappe.db.set_value(
-				"Retail Store", store, "warehouse", frappe.db.get_value("POS Profile", profile, "warehouse")
+				"Mode of Payment Account", accounts[0].name, "default_account", accounts[0].default_account
 			)
-			frappe.clear_document_cache("Retail Store", store)
 			frappe.db.commit()
 		self.assertGreater(outcome["failed"], 0)
 		failed = frappe.get_all(
 			"POS Posting Document", {"name": ["in", created], "status": "Error"}, ["name", "error_message"]
 		)
 		self.assertTrue(failed and all(row.error_message for row in failed))
+		self.assertIn("Credit Card", failed[0].error_message)
+		self.assertFalse(frappe.db.exists("Sales Invoice", {"retail_posting_document": failed[0].name}))
 		for row in failed:
 			frappe.db.set_value("POS Posting Document", row.name, "status", "Pending")
 		frappe.db.commit()
