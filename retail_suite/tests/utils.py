@@ -85,3 +85,42 @@ def reset_posdm() -> None:
 	for doctype in POSDM_TABLES:
 		frappe.db.delete(doctype)
 	frappe.db.commit()
+
+
+def restock_fresh(chain, qty: float = 200) -> None:
+	"""Receive `qty` more of every fresh item into its longest-lasting batch, dated at the opening stock,
+	so that reruns of the posting tests never run out of batch stock."""
+	from retail_suite.demo.erpnext import opening_stock_date
+
+	company = chain.config.company
+	store = chain.stores[0].code
+	warehouse = frappe.db.get_value("Retail Store", store, "warehouse")
+	rows = []
+	for item in chain.items:
+		if not item.is_fresh:
+			continue
+		batch = frappe.db.get_value("Batch", {"item": item.code}, "name", order_by="expiry_date desc")
+		rows.append(
+			{
+				"item_code": item.code,
+				"qty": qty,
+				"t_warehouse": warehouse,
+				"basic_rate": item.cost,
+				"batch_no": batch,
+				"use_serial_batch_fields": 1,
+			}
+		)
+	if rows:
+		entry = frappe.get_doc(
+			{
+				"doctype": "Stock Entry",
+				"stock_entry_type": "Material Receipt",
+				"company": company,
+				"posting_date": opening_stock_date(company),
+				"set_posting_time": 1,
+				"items": rows,
+			}
+		)
+		entry.insert(ignore_permissions=True)
+		entry.submit()
+		frappe.db.commit()

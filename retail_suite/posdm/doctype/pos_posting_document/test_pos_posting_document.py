@@ -16,7 +16,7 @@ from retail_suite.posdm.audit_sql import run_audit
 from retail_suite.posdm.erpnext import post_pending
 from retail_suite.posdm.ingest import ingest_records
 from retail_suite.posdm.posting import aggregate_all, log_totals
-from retail_suite.tests.utils import demo_chain, reset_posdm
+from retail_suite.tests.utils import demo_chain, reset_posdm, restock_fresh
 
 
 def day_of_traffic(chain, offset_days: int, per_terminal: int = 12):
@@ -53,7 +53,7 @@ class TestPOSDMPosting(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls) -> None:
 		super().setUpClass()
-		demo_chain()
+		restock_fresh(demo_chain())
 		reset_posdm()
 
 	def test_store_day_posts_as_sales_invoices_matching_the_log(self) -> None:
@@ -157,7 +157,9 @@ class TestPOSDMPosting(FrappeTestCase):
 		)
 		self.assertTrue(failed and all(row.error_message for row in failed))
 		self.assertIn("Credit Card", failed[0].error_message)
-		self.assertFalse(frappe.db.exists("Sales Invoice", {"retail_posting_document": failed[0].name}))
+		# nothing half-done: no draft invoice left behind, no link on the posting
+		self.assertFalse(frappe.db.exists("Sales Invoice", {"retail_posting_document": failed[0].name, "docstatus": 0}))
+		self.assertIsNone(frappe.db.get_value("POS Posting Document", failed[0].name, "sales_invoice"))
 		for row in failed:
 			frappe.db.set_value("POS Posting Document", row.name, "status", "Pending")
 		frappe.db.commit()
