@@ -87,40 +87,31 @@ def reset_posdm() -> None:
 	frappe.db.commit()
 
 
-def restock_fresh(chain, qty: float = 200) -> None:
-	"""Receive `qty` more of every fresh item into its longest-lasting batch, dated at the opening stock,
-	so that reruns of the posting tests never run out of batch stock."""
+def restock(chain, qty: float = 300) -> None:
+	"""Receive `qty` more of every item into every batch (or the item), dated at the opening stock: posting
+	tests replay back-dated till days, and on a rerun the earlier runs' sales have used the stock."""
 	from retail_suite.demo.erpnext import opening_stock_date
 
 	company = chain.config.company
-	store = chain.stores[0].code
-	warehouse = frappe.db.get_value("Retail Store", store, "warehouse")
+	warehouse = frappe.db.get_value("Retail Store", chain.stores[0].code, "warehouse")
 	rows = []
 	for item in chain.items:
-		if not item.is_fresh:
-			continue
-		batch = frappe.db.get_value("Batch", {"item": item.code}, "name", order_by="expiry_date desc")
-		rows.append(
-			{
-				"item_code": item.code,
-				"qty": qty,
-				"t_warehouse": warehouse,
-				"basic_rate": item.cost,
-				"batch_no": batch,
-				"use_serial_batch_fields": 1,
-			}
-		)
-	if rows:
-		entry = frappe.get_doc(
-			{
-				"doctype": "Stock Entry",
-				"stock_entry_type": "Material Receipt",
-				"company": company,
-				"posting_date": opening_stock_date(company),
-				"set_posting_time": 1,
-				"items": rows,
-			}
-		)
-		entry.insert(ignore_permissions=True)
-		entry.submit()
-		frappe.db.commit()
+		base = {"item_code": item.code, "qty": qty, "t_warehouse": warehouse, "basic_rate": item.cost}
+		if item.is_fresh:
+			for batch in frappe.get_all("Batch", {"item": item.code}, pluck="name"):
+				rows.append({**base, "batch_no": batch, "use_serial_batch_fields": 1})
+		else:
+			rows.append(base)
+	entry = frappe.get_doc(
+		{
+			"doctype": "Stock Entry",
+			"stock_entry_type": "Material Receipt",
+			"company": company,
+			"posting_date": opening_stock_date(company),
+			"set_posting_time": 1,
+			"items": rows,
+		}
+	)
+	entry.insert(ignore_permissions=True)
+	entry.submit()
+	frappe.db.commit()

@@ -16,7 +16,7 @@ from retail_suite.posdm.audit_sql import run_audit
 from retail_suite.posdm.erpnext import post_pending
 from retail_suite.posdm.ingest import ingest_records
 from retail_suite.posdm.posting import aggregate_all, log_totals
-from retail_suite.tests.utils import demo_chain, reset_posdm, restock_fresh
+from retail_suite.tests.utils import demo_chain, reset_posdm, restock
 
 
 def day_of_traffic(chain, offset_days: int, per_terminal: int = 12):
@@ -53,7 +53,7 @@ class TestPOSDMPosting(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls) -> None:
 		super().setUpClass()
-		restock_fresh(demo_chain())
+		restock(demo_chain())
 		reset_posdm()
 
 	def test_store_day_posts_as_sales_invoices_matching_the_log(self) -> None:
