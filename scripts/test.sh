@@ -8,6 +8,7 @@
 #   live      bench run-tests on an ERPNext site       (only when $BENCH_DIR holds a bench)
 set -uo pipefail
 cd "$(dirname "$0")/.."
+repo=$(pwd)
 bash scripts/setup.sh || { echo "set-up failed"; echo "0 passed, 1 failed"; exit 1; }
 
 results=.test-results
@@ -54,15 +55,16 @@ bench_dir=${BENCH_DIR:-}
 if [ -n "$bench_dir" ] && [ -x "$bench_dir/env/bin/bench" ] && [ -d "$bench_dir/apps/erpnext" ]; then
 	site=${RETAIL_SUITE_TEST_SITE:-test_retail.localhost}
 	if [ ! -d "$bench_dir/apps/retail_suite" ]; then
-		(cd "$bench_dir" && env/bin/bench get-app "$PWD")
+		(cd "$bench_dir" && env/bin/bench get-app "$repo")
 	fi
 	if ! (cd "$bench_dir" && env/bin/bench --site "$site" list-apps 2>/dev/null | grep -q '^retail_suite'); then
 		(cd "$bench_dir" && env/bin/bench --site "$site" install-app retail_suite)
 	fi
+	if [ "$(cd "$bench_dir/apps/retail_suite" && pwd -P)" != "$(pwd -P)" ]; then
+		echo "live-site layer runs the bench's own copy at $bench_dir/apps/retail_suite ($(git -C "$bench_dir/apps/retail_suite" log -1 --format=%h 2>/dev/null))"
+	fi
 	(cd "$bench_dir" && CI=1 env/bin/bench --site "$site" run-tests --app retail_suite \
-		--junit-xml-output "$PWD/$results/live.xml") || true
-	# run-tests writes the XML relative to the bench's sites folder when given a relative path
-	[ -f "$results/live.xml" ] || cp "$bench_dir/sites/$results/live.xml" "$results/live.xml" 2>/dev/null || true
+		--junit-xml-output "$repo/$results/live.xml") || true
 	layers+=("live=live.xml")
 else
 	echo "live-site layer skipped: no bench at ${bench_dir:-\$BENCH_DIR (unset)} (set BENCH_DIR to an ERPNext v15 bench to run it)"
