@@ -50,6 +50,8 @@ def is_shell(relative: str) -> bool:
 		bool(SHELL_FOLDERS & set(path.parts[:-1]))
 		or path.parts[:2] == ("retail_suite", "setup")
 		or path.name in SHELL_FILE_NAMES
+		# erpnext_<what>.py: more ERPNext-facing shell of a domain (e.g. posdm/erpnext_benchmark.py)
+		or (path.name.startswith("erpnext_") and path.parent.name != "retail_suite")
 		or path.name.startswith("test_")
 		or path.parts[:2] == LIVE_TEST_FOLDER
 		or relative in SHELL_FILES
@@ -110,6 +112,8 @@ def test_shell_classification() -> None:
 	assert is_shell("retail_suite/stores/doctype/retail_store/retail_store.py")
 	assert is_shell("retail_suite/posdm/page/posdm_monitor/posdm_monitor.py")
 	assert is_shell("retail_suite/posdm/erpnext.py")
+	assert is_shell("retail_suite/posdm/erpnext_benchmark.py")
+	assert not is_shell("retail_suite/erpnext_slice.py")
 	assert is_shell("retail_suite/setup/install.py")
 	assert is_shell("retail_suite/overrides/sales_invoice.py")
 	assert is_shell("retail_suite/hooks.py")

@@ -1,6 +1,6 @@
 """Live-site benchmark of POSDM against ERPNext's own POS path (Frappe shell).
 
-    bench --site S execute retail_suite.posdm.site_benchmark.run --kwargs "{'transactions': 5000, 'erpnext_sample': 100}"
+    bench --site S execute retail_suite.posdm.erpnext_benchmark.run --kwargs "{'transactions': 5000, 'erpnext_sample': 100}"
 
 POSDM: `transactions` sales of one store-day (5 lines, 1–2 tenders) go through ingest →
 audit → aggregation → submitted Sales Invoice(s). ERPNext: `erpnext_sample` of the same
