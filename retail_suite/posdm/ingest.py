@@ -13,10 +13,9 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
-from decimal import Decimal
 from typing import Any
 
-from retail_suite.db.port import Database, in_placeholders, insert_rows
+from retail_suite.db.port import Database, chunked, in_placeholders, insert_rows
 from retail_suite.errors import ValidationError
 from retail_suite.posdm.tlog import (
 	MAX_BATCH,
@@ -308,15 +307,5 @@ def read_json_lines(lines: Iterable[str | bytes]) -> Iterator[Any]:
 
 
 def batches(records: Iterable[Any], size: int = MAX_BATCH) -> Iterator[list[Any]]:
-	batch: list[Any] = []
-	for record in records:
-		batch.append(record)
-		if len(batch) >= size:
-			yield batch
-			batch = []
-	if batch:
-		yield batch
-
-
-def as_decimal(value: Any) -> Decimal:
-	return Decimal(str(value or 0))
+	"""Records in batches of at most `size` (the ingest limit by default)."""
+	return chunked(records, size)
