@@ -133,10 +133,17 @@ class MariaDBDatabase:
 		literals = _LITERALS
 		slow = self.literal
 
+		moments: dict[Any, str] = {}  # the same creation/modified stamp repeats on every row
+
 		def render(value: Any) -> str:
 			kind = type(value)
 			if kind is str:
 				return "'" + escape(value) + "'"
+			if kind is datetime:
+				text = moments.get(value)
+				if text is None:
+					text = moments[value] = _LITERALS[datetime](value)
+				return text
 			fast = literals.get(kind)
 			return fast(value) if fast is not None else slow(value)
 

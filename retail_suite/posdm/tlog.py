@@ -98,12 +98,12 @@ class Line:
 	tax_template: str | None = None
 	returned: bool = False
 
-	@property
+	@cached_property
 	def gross(self) -> Decimal:
 		"""qty × unit price, rounded to the cent."""
 		return money(self.qty * self.unit_price)
 
-	@property
+	@cached_property
 	def net(self) -> Decimal:
 		return self.gross - self.discount
 
@@ -197,7 +197,7 @@ class Transaction:
 
 def _number(value: Any, where: str) -> Decimal:
 	"""A JSON number as an exact, finite Decimal."""
-	number = Decimal(str(value))
+	number = value if type(value) is Decimal else Decimal(str(value))
 	if not number.is_finite():
 		raise RecordRejected(f"{where} must be a finite number, not {value}")
 	return number
@@ -209,6 +209,9 @@ def _decimal_places(value: Decimal) -> int:
 
 
 def _check_places(value: Decimal, places: int, where: str) -> None:
+	exponent = value.as_tuple().exponent
+	if isinstance(exponent, int) and exponent >= -places:
+		return  # the common case, without normalising (1.50 has two places as written)
 	if _decimal_places(value) > places:
 		raise RecordRejected(f"{where} {value} has more than {places} decimal places")
 
