@@ -168,6 +168,9 @@ def _erpnext_path(store, records: list[dict], business_day) -> float:
 				"payments": [{"mode_of_payment": "Cash", "amount": total, "default": 1}],
 			}
 		)
+		invoice.set_missing_values()
+		invoice.calculate_taxes_and_totals()
+		invoice.payments[0].amount = invoice.rounded_total or invoice.grand_total
 		invoice.insert()
 		invoice.submit()
 	frappe.db.commit()
