@@ -111,8 +111,11 @@ def run(transactions: int = 5000, erpnext_sample: int = 100, store: str | None =
 	timings["post"] = time.perf_counter() - mark
 	posdm_total = time.perf_counter() - started
 
-	erpnext_seconds = _erpnext_path(store_doc, records[:erpnext_sample], business_day)
-	erpnext_scaled = erpnext_seconds / erpnext_sample * transactions
+	invoices_seconds, closing_seconds = _erpnext_path(store_doc, records[:erpnext_sample], business_day)
+	erpnext_seconds = invoices_seconds + closing_seconds
+	# POS Invoices grow with the sales; the closing's consolidated invoice grows with distinct lines, which a
+	# bigger day shares: scale the first, keep the second as measured (the conservative choice for us)
+	erpnext_scaled = invoices_seconds / erpnext_sample * transactions + closing_seconds
 	table = [
 		"| Live site: one store-day | Transactions | Seconds | Per transaction | Notes |",
 		"| --- | ---: | ---: | ---: | --- |",
@@ -121,7 +124,10 @@ def run(transactions: int = 5000, erpnext_sample: int = 100, store: str | None =
 		f"aggregation {timings['aggregate']:.1f} s, posting {timings['post']:.1f} s for {lines:,} invoice lines "
 		f"({timings['post'] / max(lines, 1) * 1000:,.0f} ms per posted line); postings {outcome} |",
 		f"| ERPNext: POS Invoice per sale + POS Closing Entry | {erpnext_sample:,} measured | {erpnext_seconds:,.1f} | "
-		f"{erpnext_seconds / erpnext_sample * 1000:,.1f} ms | scaled to {transactions:,}: {erpnext_scaled:,.0f} s |",
+		f"{erpnext_seconds / erpnext_sample * 1000:,.1f} ms | POS Invoices {invoices_seconds:,.1f} s "
+		f"({invoices_seconds / erpnext_sample * 1000:,.0f} ms each), POS Closing Entry {closing_seconds:,.1f} s; "
+		f"scaled to {transactions:,} (invoices × {transactions / erpnext_sample:,.0f}, closing as measured): "
+		f"{erpnext_scaled:,.0f} s |",
 		f"| Speed-up | | | **{erpnext_scaled / posdm_total:,.1f}×** | target ≥ 8× |",
 	]
 	text = "\n".join(table)
@@ -129,7 +135,7 @@ def run(transactions: int = 5000, erpnext_sample: int = 100, store: str | None =
 	return text
 
 
-def _erpnext_path(store, records: list[dict], business_day) -> float:
+def _erpnext_path(store, records: list[dict], business_day) -> tuple[float, float]:
 	"""The same sales as POS Invoices (each inserted and submitted), then a POS Closing Entry that consolidates them."""
 	from erpnext.accounts.doctype.pos_closing_entry.pos_closing_entry import make_closing_entry_from_opening
 
@@ -174,6 +180,7 @@ def _erpnext_path(store, records: list[dict], business_day) -> float:
 		invoice.insert()
 		invoice.submit()
 	frappe.db.commit()
+	invoices_done = time.perf_counter()
 	closing = make_closing_entry_from_opening(opening)
 	closing.insert()
 	frappe.flags.in_test = True  # ERPNext merges 10+ invoices in a background job; run it inline to time it
@@ -182,4 +189,4 @@ def _erpnext_path(store, records: list[dict], business_day) -> float:
 	finally:
 		frappe.flags.in_test = False
 	frappe.db.commit()
-	return time.perf_counter() - started
+	return invoices_done - started, time.perf_counter() - invoices_done
