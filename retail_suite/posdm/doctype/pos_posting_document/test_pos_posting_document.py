@@ -13,7 +13,7 @@ from frappe.utils import flt
 from retail_suite.db import get_database
 from retail_suite.demo.traffic import TrafficConfig, generate_traffic
 from retail_suite.posdm.audit_sql import run_audit
-from retail_suite.posdm.erpnext import post_pending
+from retail_suite.posdm.erpnext import alert_low_stock, post_pending
 from retail_suite.posdm.ingest import ingest_records
 from retail_suite.posdm.posting import aggregate_all, log_totals
 from retail_suite.tests.utils import demo_chain, reset_posdm, restock
@@ -70,6 +70,18 @@ class TestPOSDMPosting(FrappeTestCase):
 		created = aggregate_all(db, store)
 		self.assertTrue(created)
 		expected = log_totals(db, store, business_day)
+		# one sold grocery item gets a reorder level it is sure to be under after the sale: the store manager
+		# must hear of it once
+		sold = next(
+			code for code, _warehouse in expected["qty"] if frappe.db.exists("Item Reorder", {"parent": code})
+		)
+		frappe.db.set_value("Item Reorder", {"parent": sold}, "warehouse_reorder_level", 10**6)
+		frappe.db.set_value("Retail Store", store, "store_manager", "Administrator")
+		frappe.clear_document_cache("Retail Store", store)
+		frappe.db.delete("ToDo", {"reference_type": "Item", "reference_name": sold})
+		from retail_suite.db.cache import get_cache
+
+		get_cache().delete(f"lowstock:{store}:{sold}:{business_day}")
 		frappe.db.commit()
 
 		outcome = post_pending(store)
@@ -90,6 +102,17 @@ class TestPOSDMPosting(FrappeTestCase):
 			self.assertEqual(frappe.db.get_value("Sales Invoice", posting.sales_invoice, "docstatus"), 1)
 		# posting twice is impossible
 		self.assertEqual(post_pending(store), {"posted": 0, "failed": 0})
+		alerts = frappe.get_all(
+			"ToDo",
+			{"reference_type": "Item", "reference_name": sold, "allocated_to": "Administrator"},
+			pluck="description",
+		)
+		self.assertEqual(len(alerts), 1, alerts)
+		self.assertIn("below its reorder level", alerts[0])
+		sales_posting = frappe.get_doc(
+			"POS Posting Document", next(p.name for p in postings if p.kind == "Sales")
+		)
+		self.assertEqual(alert_low_stock(sales_posting), [])  # once per item, store and day
 
 		gl = frappe.db.sql(
 			"select account, sum(debit) debit, sum(credit) credit from `tabGL Entry` where voucher_type='Sales Invoice' "
@@ -158,7 +181,9 @@ class TestPOSDMPosting(FrappeTestCase):
 		self.assertTrue(failed and all(row.error_message for row in failed))
 		self.assertIn("Credit Card", failed[0].error_message)
 		# nothing half-done: no draft invoice left behind, no link on the posting
-		self.assertFalse(frappe.db.exists("Sales Invoice", {"retail_posting_document": failed[0].name, "docstatus": 0}))
+		self.assertFalse(
+			frappe.db.exists("Sales Invoice", {"retail_posting_document": failed[0].name, "docstatus": 0})
+		)
 		self.assertIsNone(frappe.db.get_value("POS Posting Document", failed[0].name, "sales_invoice"))
 		for row in failed:
 			frappe.db.set_value("POS Posting Document", row.name, "status", "Pending")
