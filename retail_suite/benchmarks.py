@@ -243,6 +243,9 @@ def _streamed_ingest(settings: DatabaseSettings, chain, count: int, log: Callabl
 	)
 
 
+LIVE_SECTION = "## Live site"
+
+
 def write_benchmarks(path: Path, results: dict[str, object]) -> None:
 	facts = results["machine"]
 	lines = [
@@ -262,4 +265,8 @@ def write_benchmarks(path: Path, results: dict[str, object]) -> None:
 		lines.append(
 			f"| {m.name} | {m.size} | {m.median:,.3f} | {m.p95:,.3f} | {m.unit} | {m.target or '—'} | {m.reference or '—'} |"
 		)
-	path.write_text("\n".join(lines) + "\n")
+	# the live-site section is produced on a bench (see its command) and kept across standalone runs
+	kept = ""
+	if path.exists() and LIVE_SECTION in path.read_text():
+		kept = "\n" + LIVE_SECTION + path.read_text().split(LIVE_SECTION, 1)[1]
+	path.write_text("\n".join(lines) + "\n" + kept)
