@@ -25,10 +25,16 @@ class FrappeDatabase:
 		return frappe.conf.db_name
 
 	def sql(self, query: str, params: Params = None) -> list[Row]:
+		# frappe.db.sql wraps a lone None into a one-value tuple; leave values out instead (no % processing)
+		if params is None:
+			return frappe.db.sql(query, as_dict=True)
 		return frappe.db.sql(query, params, as_dict=True)
 
 	def execute(self, query: str, params: Params = None) -> int:
-		frappe.db.sql(query, params)
+		if params is None:
+			frappe.db.sql(query)
+		else:
+			frappe.db.sql(query, params)
 		return frappe.db._cursor.rowcount
 
 	@contextmanager
