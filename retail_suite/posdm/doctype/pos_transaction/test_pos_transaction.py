@@ -77,6 +77,22 @@ class TestIngestAPI(FrappeTestCase):
 			again["results"][0], {"index": 0, "status": "duplicate", "name": answer["results"][0]["name"]}
 		)
 
+	def test_monitor_lists_the_log_without_filters_and_keeps_cashiers_out(self) -> None:
+		from retail_suite.posdm.api import monitor
+
+		ingest_body(json.dumps([sale(self.store.terminals[0], 900010, self.item, self.day)]).encode())
+		data = monitor()
+		rows = [
+			row
+			for row in data["log"]
+			if row["terminal"] == self.store.terminals[0] and str(row["business_day"]) == self.day
+		]
+		self.assertTrue(rows and rows[0]["received"] >= 1)
+		self.assertIsInstance(data["postings"], list)
+		frappe.set_user(make_user("monitor-cashier@example.com", ["Retail Cashier"]))
+		with self.assertRaises(frappe.PermissionError):
+			monitor()
+
 	def test_malformed_and_oversized_bodies_write_nothing(self) -> None:
 		before = frappe.db.count("POS Transaction")
 		for body in (b"{not json", b'{"transactions": 5}', b"x" * 1_600_000):
@@ -96,7 +112,9 @@ class TestCaptureERPNextPOS(FrappeTestCase):
 		chain = demo_chain()
 		store = frappe.get_doc("Retail Store", chain.stores[0].code)
 		item = next(item for item in chain.items if item.department == "grocery")
-		if not frappe.db.exists("POS Opening Entry", {"pos_profile": store.pos_profile, "status": "Open", "docstatus": 1}):
+		if not frappe.db.exists(
+			"POS Opening Entry", {"pos_profile": store.pos_profile, "status": "Open", "docstatus": 1}
+		):
 			frappe.get_doc(
 				{
 					"doctype": "POS Opening Entry",
