@@ -11,6 +11,7 @@ from retail_suite.db import get_database
 from retail_suite.errors import RetailSuiteError
 from retail_suite.posdm.ingest import ingest_records
 from retail_suite.posdm.tlog import MAX_BATCH, MAX_BODY_BYTES, loads
+from retail_suite.setup.roles import require_roles
 
 INGEST_ROLES = ("Retail Terminal", "System Manager")
 
@@ -67,7 +68,7 @@ def ingest_body(body: bytes) -> dict[str, Any]:
 @frappe.whitelist()
 def run_now(store: str | None = None) -> str:
 	"""Queue an audit-aggregate-post cycle now (Retail Manager, System Manager)."""
-	frappe.only_for(("Retail Manager", "System Manager"))
+	require_roles("Retail Manager", "System Manager")
 	job = frappe.enqueue(
 		"retail_suite.posdm.erpnext.run_cycle",
 		queue="long",
@@ -81,7 +82,7 @@ def run_now(store: str | None = None) -> str:
 @frappe.whitelist()
 def monitor(store: str | None = None, business_day: str | None = None) -> dict[str, Any]:
 	"""Data of the POSDM Monitor page: per store, terminal and day, and the posting documents."""
-	frappe.only_for(("Store Manager", "Retail Manager", "System Manager"))
+	require_roles("Store Manager", "Retail Manager", "System Manager")
 	from frappe.utils import getdate
 
 	from retail_suite.posdm.status import error_transactions, log_status, posting_status

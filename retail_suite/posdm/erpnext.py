@@ -25,6 +25,7 @@ from retail_suite.posdm.audit_sql import run_audit
 from retail_suite.posdm.ingest import ingest_records
 from retail_suite.posdm.posting import EXCHANGE_CREDIT, aggregate_all, pending_store_days
 from retail_suite.posdm.store_day import blockers, expected_tenders
+from retail_suite.setup.roles import require_roles
 
 WALK_IN_CUSTOMER = "Walk-in Customer"
 POSTING_QUEUE = "long"
@@ -299,7 +300,7 @@ def walk_in_customer(store) -> str:
 @frappe.whitelist()
 def retry_posting(name: str) -> bool:
 	"""Retry a posting document in Error (Retail Manager, System Manager)."""
-	frappe.only_for(("Retail Manager", "System Manager"))
+	require_roles("Retail Manager", "System Manager")
 	status = frappe.db.get_value("POS Posting Document", name, "status")
 	if status != "Error":
 		frappe.throw(_("Posting {0} is {1}; only postings in Error can be retried.").format(name, status))
@@ -569,7 +570,7 @@ def _variance_journal(day) -> str:
 @frappe.whitelist()
 def reopen_store_day(name: str, reason: str) -> None:
 	"""Reopen a closed day (Retail Manager only): the variance Journal Entry is cancelled."""
-	frappe.only_for(("Retail Manager", "System Manager"))
+	require_roles("Retail Manager", "System Manager")
 	if not (reason or "").strip():
 		frappe.throw(_("Give the reason for reopening {0}.").format(name))
 	day = frappe.get_doc("Store Day", name)
