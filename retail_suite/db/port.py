@@ -98,3 +98,15 @@ def in_placeholders(values: Sequence[Any]) -> str:
 	if not values:
 		raise ValueError("an IN list needs at least one value")
 	return "(" + ", ".join(["%s"] * len(values)) + ")"
+
+
+def where_equal(**filters: Any) -> tuple[list[str], list[Any]]:
+	"""`alias.column = %s` conditions and their values for the filters that are set (None is "any").
+
+	Keys are written `alias__column`, e.g. where_equal(txn__store="S001", txn__business_day=None)."""
+	conditions, params = [], []
+	for key, value in filters.items():
+		if value is not None:
+			conditions.append(key.replace("__", ".", 1) + " = %s")
+			params.append(value)
+	return conditions, params

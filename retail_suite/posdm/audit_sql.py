@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from retail_suite.db.port import Database, in_placeholders, insert_rows
+from retail_suite.db.port import Database, in_placeholders, insert_rows, where_equal
 from retail_suite.posdm.audit import (
 	AuditContext,
 	AuditLine,
@@ -141,14 +141,9 @@ def run_audit(
 ) -> AuditSummary:
 	"""Audit every Received transaction (and Error ones with `retry_errors`), then refresh sequence gaps."""
 	statuses = ["Received", "Error"] if retry_errors else ["Received"]
-	conditions = ["txn.status IN " + in_placeholders(statuses)]
-	params: list[Any] = list(statuses)
-	if store:
-		conditions.append("txn.store = %s")
-		params.append(store)
-	if business_day:
-		conditions.append("txn.business_day = %s")
-		params.append(business_day)
+	conditions, params = where_equal(txn__store=store or None, txn__business_day=business_day)
+	conditions.insert(0, "txn.status IN " + in_placeholders(statuses))
+	params[:0] = statuses
 	pending = db.sql(
 		"SELECT txn.name, txn.store, txn.terminal, txn.business_day FROM `tabPOS Transaction` txn WHERE "
 		+ " AND ".join(conditions)

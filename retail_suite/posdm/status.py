@@ -5,18 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from retail_suite.db.port import Database
+from retail_suite.db.port import Database, where_equal
 
 
 def log_status(db: Database, store: str | None = None, business_day: date | None = None) -> list[dict[str, Any]]:
 	"""Counts per store, terminal and business day, with open gaps; newest days first."""
-	conditions, params = [], []
-	if store:
-		conditions.append("txn.store = %s")
-		params.append(store)
-	if business_day:
-		conditions.append("txn.business_day = %s")
-		params.append(business_day)
+	conditions, params = where_equal(txn__store=store or None, txn__business_day=business_day)
 	where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
 	rows = db.sql(
 		f"""

@@ -42,3 +42,10 @@ def test_multi_row_insert_text() -> None:
 def test_chunked_keeps_every_row() -> None:
 	chunks = list(chunked(range(2500), 1000))
 	assert [len(chunk) for chunk in chunks] == [1000, 1000, 500]
+
+
+def test_where_equal_keeps_only_set_filters() -> None:
+	from retail_suite.db.port import where_equal
+
+	assert where_equal(txn__store="S001", txn__business_day=None) == (["txn.store = %s"], ["S001"])
+	assert where_equal(txn__store=None) == ([], [])
