@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from retail_suite.db.port import Database
@@ -111,7 +110,3 @@ def table_counts(db: Database, doctypes: list[str]) -> dict[str, int]:
 	for doctype in doctypes:
 		counts[doctype] = int(db.sql(f"SELECT COUNT(*) AS n FROM `tab{doctype}`")[0]["n"])
 	return counts
-
-
-def as_float(value: Decimal | float | int | None) -> float:
-	return float(value or 0)

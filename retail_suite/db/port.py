@@ -9,7 +9,6 @@ serves both hosts. A query without parameters is sent as is (no `%` processing).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from typing import Any, Protocol, runtime_checkable
 
 Params = Sequence[Any] | dict[str, Any] | None
@@ -84,12 +83,6 @@ def insert_rows(
 		params = [value for row in chunk for value in row]
 		written += db.execute(multi_row_insert_sql(table, columns, len(chunk), ignore_duplicates), params)
 	return written
-
-
-@contextmanager
-def no_transaction() -> Iterator[None]:
-	"""A stand-in for hosts where the caller owns the transaction."""
-	yield
 
 
 def in_placeholders(values: Sequence[Any]) -> str:

@@ -15,7 +15,7 @@ import random
 import zlib
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -339,7 +339,3 @@ def _void(record: dict[str, Any], original: dict[str, Any]) -> dict[str, Any]:
 	record["original"] = _original_key(original)
 	record["totals"] = {"grand": original["totals"]["grand"]}
 	return record
-
-
-def opening_time_of(store: Store) -> time:
-	return store.opening_time

@@ -23,7 +23,7 @@ from retail_suite.db import get_database
 from retail_suite.db.cache import get_cache
 from retail_suite.posdm.audit_sql import run_audit
 from retail_suite.posdm.ingest import ingest_records
-from retail_suite.posdm.posting import EXCHANGE_CREDIT, aggregate_all, pending_store_days
+from retail_suite.posdm.posting import EXCHANGE_CREDIT, aggregate_all
 from retail_suite.posdm.store_day import blockers, expected_tenders
 from retail_suite.setup.roles import require_roles
 
@@ -583,7 +583,3 @@ def reopen_store_day(name: str, reason: str) -> None:
 	day.flags.closing = True
 	day.update({"status": "Reopened", "journal_entry": None, "reopened_by": frappe.session.user, "reopened_at": now_datetime(), "reopen_reason": reason})
 	day.save()
-
-
-def pending_days() -> list[tuple[str, date]]:
-	return pending_store_days(get_database())

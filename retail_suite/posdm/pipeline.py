@@ -1,7 +1,7 @@
-"""POSDM end to end on the store layer: ingest → audit → aggregation (→ store-day close).
+"""Streamed ingest on the store layer: any number of records, in batches, with a running tally.
 
-Used by the standalone demo and the `retail-suite posdm` commands; the Frappe host
-runs the same steps as RQ jobs (posdm/jobs.py) and then posts to ERPNext.
+Used by the standalone demo, `retail-suite ingest` and the benchmarks; the Frappe host ingests
+through the API one batch at a time and runs audit and aggregation as RQ jobs (posdm/erpnext.py).
 """
 
 from __future__ import annotations
@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from retail_suite.db.port import Database
-from retail_suite.posdm.audit_sql import AuditSummary, run_audit
 from retail_suite.posdm.ingest import IngestResult, batches, ingest_records
-from retail_suite.posdm.posting import aggregate_all
 
 
 @dataclass
@@ -45,16 +43,3 @@ def ingest_stream(
 		if progress:
 			progress(len(batch))
 	return tally
-
-
-@dataclass
-class PipelineResult:
-	ingest: IngestTally
-	audit: AuditSummary
-	postings: list[str]
-
-
-def run_pipeline(db: Database, records: Iterable[Any], source: str = "Offline Till") -> PipelineResult:
-	tally = ingest_stream(db, records, source)
-	summary = run_audit(db)
-	return PipelineResult(tally, summary, aggregate_all(db))

@@ -8,13 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
-
-
-@cache
-def known_time_zones() -> frozenset[str]:
-	return frozenset(available_timezones())
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 def parse_time(value: str | time | timedelta | None) -> time | None:
