@@ -16,21 +16,17 @@ import zlib
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from retail_suite.demo.chain import Chain, Item, Store
+from retail_suite.posdm.tlog import money
 
-CENT = Decimal("0.01")
 TAX_RATE = Decimal("0.08")
 TAXED_DEPARTMENTS = {"household", "apparel"}
 TAX_TEMPLATE = "US Sales Tax 8%"
 WALLETS = ("Apple Pay", "Google Pay", "Alipay", "WeChat Pay")
-
-
-def money(value: Decimal) -> Decimal:
-	return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from retail_suite.posdm.tlog import money
-
-ZERO = Decimal("0.00")
+from retail_suite.posdm.tlog import ZERO, money
 
 
 @dataclass(frozen=True)

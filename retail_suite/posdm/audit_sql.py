@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from retail_suite.db.port import Database, in_placeholders, insert_rows, where_equal
 from retail_suite.posdm.audit import (
@@ -18,6 +17,7 @@ from retail_suite.posdm.audit import (
 	audit_transaction,
 	find_gaps,
 )
+from retail_suite.posdm.tlog import exact
 
 CHUNK = 2000
 
@@ -30,10 +30,6 @@ class AuditSummary:
 	gaps_opened: int = 0
 	gaps_filled: int = 0
 	findings: dict[str, list[str]] = field(default_factory=dict)
-
-
-def _dec(value: Any) -> Decimal:
-	return Decimal(str(value if value is not None else 0))
 
 
 def load_transactions(db: Database, names: list[str]) -> list[AuditTransaction]:
@@ -53,10 +49,10 @@ def load_transactions(db: Database, names: list[str]) -> list[AuditTransaction]:
 			AuditLine(
 				line_id=row["line_id"],
 				item_code=row["item_code"],
-				qty=_dec(row["qty"]).normalize(),
-				unit_price=_dec(row["unit_price"]).normalize(),
-				discount=_dec(row["discount_amount"]).quantize(Decimal("0.01")),
-				tax=_dec(row["tax_amount"]).quantize(Decimal("0.01")),
+				qty=exact(row["qty"]).normalize(),
+				unit_price=exact(row["unit_price"]).normalize(),
+				discount=exact(row["discount_amount"]).quantize(Decimal("0.01")),
+				tax=exact(row["tax_amount"]).quantize(Decimal("0.01")),
 				direction=int(row["direction"]),
 				scanned_code=row["scanned_code"],
 				promotion=row["promotion"],
@@ -67,9 +63,9 @@ def load_transactions(db: Database, names: list[str]) -> list[AuditTransaction]:
 			name=row["name"],
 			transaction_type=row["transaction_type"],
 			lines=tuple(lines[row["name"]]),
-			tender_total=_dec(row["tender_total"]).quantize(Decimal("0.01")),
-			change_total=_dec(row["change_total"]).quantize(Decimal("0.01")),
-			claimed_grand_total=_dec(row["claimed_grand_total"]).quantize(Decimal("0.01")),
+			tender_total=exact(row["tender_total"]).quantize(Decimal("0.01")),
+			change_total=exact(row["change_total"]).quantize(Decimal("0.01")),
+			claimed_grand_total=exact(row["claimed_grand_total"]).quantize(Decimal("0.01")),
 			original_transaction=row["original_transaction"],
 		)
 		for row in parents
@@ -84,7 +80,7 @@ def load_context(db: Database, store: str, transactions: list[AuditTransaction])
 	)[0]
 	items = sorted({line.item_code for txn in transactions for line in txn.lines})
 	codes = sorted({line.scanned_code for txn in transactions for line in txn.lines if line.scanned_code})
-	context = AuditContext(price_tolerance_percent=_dec(store_row["price_tolerance_percent"] or 1))
+	context = AuditContext(price_tolerance_percent=exact(store_row["price_tolerance_percent"] or 1))
 	if items:
 		for row in db.sql(
 			"SELECT item.name, item.disabled, item.has_variants FROM `tabItem` item WHERE item.name IN "
@@ -97,7 +93,7 @@ def load_context(db: Database, store: str, transactions: list[AuditTransaction])
 			"WHERE price.price_list = %s AND price.selling = 1 AND price.item_code IN " + in_placeholders(items),
 			[store_row["price_list"], *items],
 		):
-			context.prices[row["item_code"]] = _dec(row["price_list_rate"]).normalize()
+			context.prices[row["item_code"]] = exact(row["price_list_rate"]).normalize()
 	if codes:
 		for row in db.sql(
 			"SELECT barcode.barcode, barcode.parent FROM `tabItem Barcode` barcode WHERE barcode.barcode IN "
@@ -113,7 +109,7 @@ def load_context(db: Database, store: str, transactions: list[AuditTransaction])
 			"WHERE line.direction = 1 AND line.parent IN " + in_placeholders(originals) + " GROUP BY line.parent, line.item_code",
 			originals,
 		):
-			sold[row["parent"]][row["item_code"]] = _dec(row["qty"])
+			sold[row["parent"]][row["item_code"]] = exact(row["qty"])
 		for row in db.sql(
 			"SELECT txn.name, txn.transaction_type, txn.status FROM `tabPOS Transaction` txn WHERE txn.name IN "
 			+ in_placeholders(originals),
@@ -128,7 +124,7 @@ def load_context(db: Database, store: str, transactions: list[AuditTransaction])
 			+ " GROUP BY txn.original_transaction, line.item_code",
 			originals,
 		):
-			context.returned_before[(row["original_transaction"], row["item_code"])] = _dec(row["qty"])
+			context.returned_before[(row["original_transaction"], row["item_code"])] = exact(row["qty"])
 	return context
 
 

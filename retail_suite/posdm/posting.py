@@ -25,10 +25,10 @@ from decimal import Decimal
 from typing import Any
 
 from retail_suite.db.port import Database, in_placeholders, insert_rows
+from retail_suite.posdm.tlog import ZERO, exact
 
 EXCHANGE_CREDIT = "Exchange Credit"
 OWNER = "Administrator"
-ZERO = Decimal("0.00")
 POSTABLE_TYPES = ("Sale", "Return", "Exchange")
 
 
@@ -62,10 +62,6 @@ class PostingDraft:
 			"tax_total": tax,
 			"grand_total": net + tax,
 		}
-
-
-def _dec(value: Any) -> Decimal:
-	return Decimal(str(value if value is not None else 0))
 
 
 def pending_store_days(db: Database, store: str | None = None) -> list[tuple[str, date]]:
@@ -171,12 +167,12 @@ def build_drafts(db: Database, store: str, business_day: date, mode: str, claim:
 				"uom": row["uom"],
 				"batch_no": row["batch_no"],
 				"item_tax_template": row["item_tax_template"],
-				"unit_price": _dec(row["unit_price"]),
-				"qty": _dec(row["qty"]),
-				"gross_amount": _dec(row["gross_amount"]).quantize(ZERO),
-				"discount_amount": _dec(row["discount_amount"]).quantize(ZERO),
-				"net_amount": _dec(row["net_amount"]).quantize(ZERO),
-				"tax_amount": _dec(row["tax_amount"]).quantize(ZERO),
+				"unit_price": exact(row["unit_price"]),
+				"qty": exact(row["qty"]),
+				"gross_amount": exact(row["gross_amount"]).quantize(ZERO),
+				"discount_amount": exact(row["discount_amount"]).quantize(ZERO),
+				"net_amount": exact(row["net_amount"]).quantize(ZERO),
+				"tax_amount": exact(row["tax_amount"]).quantize(ZERO),
 			}
 		)
 	# per transaction: which side its lines went to, and its value on each side
@@ -189,7 +185,7 @@ def build_drafts(db: Database, store: str, business_day: date, mode: str, claim:
 		(claim,),
 	):
 		side = "Sales" if row["direction"] > 0 else "Returns"
-		sides[row["parent"]][side] = _dec(row["value"]).quantize(ZERO)
+		sides[row["parent"]][side] = exact(row["value"]).quantize(ZERO)
 		has_lines[row["parent"]].add(side)
 	paid: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
 	for row in db.sql(
@@ -198,7 +194,7 @@ def build_drafts(db: Database, store: str, business_day: date, mode: str, claim:
 		"WHERE txn.posting_document = %s GROUP BY tender.parent, tender.mode_of_payment",
 		(claim,),
 	):
-		paid[row["parent"]][row["mode_of_payment"]] += _dec(row["amount"]).quantize(ZERO)
+		paid[row["parent"]][row["mode_of_payment"]] += exact(row["amount"]).quantize(ZERO)
 	for name in sorted(has_lines):
 		sold, taken_back = sides[name]["Sales"], sides[name]["Returns"]
 		if sold and taken_back:  # an exchange: the smaller side is settled by exchange credit
@@ -221,7 +217,7 @@ def build_drafts(db: Database, store: str, business_day: date, mode: str, claim:
 		draft = draft_for("Sales" if row["direction"] > 0 else "Returns", row["parent"])
 		promotion = row["promotion"] or "(manual discount)"
 		entry = draft.discounts.setdefault(promotion, [ZERO, 0])
-		entry[0] += _dec(row["amount"]).quantize(ZERO)
+		entry[0] += exact(row["amount"]).quantize(ZERO)
 		entry[1] += int(row["line_count"])
 	return [draft for _, draft in sorted(drafts.items(), key=lambda pair: (pair[0][1], pair[0][0] != "Sales"))]
 
@@ -290,7 +286,7 @@ def log_totals(db: Database, store: str, business_day: date) -> dict[str, Any]:
 		(store, business_day),
 	)[0]
 	qty = {
-		(row["item_code"], row["warehouse"]): _dec(row["qty"])
+		(row["item_code"], row["warehouse"]): exact(row["qty"])
 		for row in db.sql(
 			"SELECT line.item_code, store.warehouse, SUM(line.direction * line.qty) AS qty FROM `tabPOS Transaction Line` line "
 			"JOIN `tabPOS Transaction` txn ON txn.name = line.parent JOIN `tabRetail Store` store ON store.name = txn.store "
@@ -299,7 +295,7 @@ def log_totals(db: Database, store: str, business_day: date) -> dict[str, Any]:
 		)
 	}
 	tenders = {
-		row["mode_of_payment"]: _dec(row["amount"]).quantize(ZERO)
+		row["mode_of_payment"]: exact(row["amount"]).quantize(ZERO)
 		for row in db.sql(
 			"SELECT tender.mode_of_payment, SUM(CASE WHEN txn.grand_total < 0 THEN -(tender.amount - tender.change_amount) "
 			"ELSE tender.amount - tender.change_amount END) AS amount FROM `tabPOS Transaction Tender` tender "
@@ -308,9 +304,9 @@ def log_totals(db: Database, store: str, business_day: date) -> dict[str, Any]:
 		)
 	}
 	return {
-		"net": _dec(lines["net"]).quantize(ZERO),
-		"tax": _dec(lines["tax"]).quantize(ZERO),
-		"discount": _dec(lines["discount"]).quantize(ZERO),
+		"net": exact(lines["net"]).quantize(ZERO),
+		"tax": exact(lines["tax"]).quantize(ZERO),
+		"discount": exact(lines["discount"]).quantize(ZERO),
 		"qty": {key: value for key, value in qty.items() if value},
 		"tenders": {mode: amount for mode, amount in tenders.items() if amount},
 	}
@@ -326,7 +322,7 @@ def outbox_totals(db: Database, store: str, business_day: date) -> dict[str, Any
 		(store, business_day),
 	)[0]
 	qty = {
-		(row["item_code"], row["warehouse"]): _dec(row["qty"])
+		(row["item_code"], row["warehouse"]): exact(row["qty"])
 		for row in db.sql(
 			f"SELECT item.item_code, item.warehouse, SUM({sign} * item.qty) AS qty FROM `tabPOS Posting Item` item "
 			"JOIN `tabPOS Posting Document` doc ON doc.name = item.parent WHERE doc.store = %s AND doc.business_day = %s "
@@ -335,7 +331,7 @@ def outbox_totals(db: Database, store: str, business_day: date) -> dict[str, Any
 		)
 	}
 	tenders = {
-		row["mode_of_payment"]: _dec(row["amount"]).quantize(ZERO)
+		row["mode_of_payment"]: exact(row["amount"]).quantize(ZERO)
 		for row in db.sql(
 			f"SELECT tender.mode_of_payment, SUM({sign} * tender.amount) AS amount FROM `tabPOS Posting Tender` tender "
 			"JOIN `tabPOS Posting Document` doc ON doc.name = tender.parent WHERE doc.store = %s AND doc.business_day = %s "
@@ -344,9 +340,9 @@ def outbox_totals(db: Database, store: str, business_day: date) -> dict[str, Any
 		)
 	}
 	return {
-		"net": _dec(head["net"]).quantize(ZERO),
-		"tax": _dec(head["tax"]).quantize(ZERO),
-		"discount": _dec(head["discount"]).quantize(ZERO),
+		"net": exact(head["net"]).quantize(ZERO),
+		"tax": exact(head["tax"]).quantize(ZERO),
+		"discount": exact(head["discount"]).quantize(ZERO),
 		"qty": {key: value for key, value in qty.items() if value},
 		"tenders": {mode: amount for mode, amount in tenders.items() if amount},
 	}

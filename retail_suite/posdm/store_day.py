@@ -11,8 +11,7 @@ from typing import Any
 from retail_suite.db.port import Database, insert_rows
 from retail_suite.errors import ValidationError
 from retail_suite.posdm.posting import EXCHANGE_CREDIT
-
-ZERO = Decimal("0.00")
+from retail_suite.posdm.tlog import ZERO
 
 
 @dataclass(frozen=True)

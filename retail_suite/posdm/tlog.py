@@ -25,6 +25,7 @@ MAX_BATCH = 1000
 MAX_RECORD_BYTES = 64 * 1024
 MAX_BODY_BYTES = 1_500_000
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
 
 TRANSACTION_TYPES = {
 	"sale": "Sale",
@@ -54,6 +55,11 @@ class RecordRejected(ValueError):
 def money(value: Any) -> Decimal:
 	"""An amount at the currency's precision (2 places, half up)."""
 	return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def exact(value: Any) -> Decimal:
+	"""A number read back from the database as an exact Decimal (NULL is zero)."""
+	return Decimal(str(value if value is not None else 0))
 
 
 @cache
