@@ -255,10 +255,7 @@ def ensure_store(chain: Chain, store: Store, company: str, abbr: str, count: Cal
 		_insert({"doctype": "Cost Center", "cost_center_name": store.warehouse_name, "company": company, "parent_cost_center": parent}, count)
 	profile = f"{store.code} {store.name}"
 	if not frappe.db.exists("POS Profile", profile):
-		cash_account = frappe.db.get_value("Company", company, "default_cash_account") or frappe.db.get_value(
-			"Account", {"company": company, "account_type": "Cash", "is_group": 0}
-		)
-		ensure_mode_of_payment_account("Cash", company, cash_account)
+		# its modes of payment got their company accounts in ensure_payment_and_tax_accounts
 		_insert(
 			{
 				"doctype": "POS Profile",
