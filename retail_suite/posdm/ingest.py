@@ -33,7 +33,7 @@ OWNER = "Administrator"
 PARENT_COLUMNS = (
 	"name", "transaction_key", "terminal", "store", "business_day", "transaction_number", "transaction_type",
 	"source", "offline_id", "status", "started_at", "ended_at", "cashier", "sales_person", "member", "currency",
-	"original_transaction", "erpnext_invoice_type", "erpnext_invoice", "net_total", "discount_total", "tax_total",
+	"coupons", "original_transaction", "erpnext_invoice_type", "erpnext_invoice", "net_total", "discount_total", "tax_total",
 	"grand_total", "claimed_grand_total", "tender_total", "change_total", "payload_hash", "ingest_token",
 	"received_at", "creation", "modified", "owner", "modified_by",
 )
@@ -41,6 +41,10 @@ LINE_COLUMNS = (
 	"name", "parent", "parentfield", "parenttype", "idx", "line_id", "item_code", "scanned_code", "qty", "uom",
 	"unit_price", "discount_amount", "promotion", "batch_no", "serial_no", "item_tax_template", "tax_amount",
 	"net_amount", "returned", "direction", "creation", "modified", "owner", "modified_by",
+)
+DISCOUNT_COLUMNS = (
+	"name", "parent", "parentfield", "parenttype", "idx", "line_id", "promotion", "amount",
+	"creation", "modified", "owner", "modified_by",
 )
 TENDER_COLUMNS = (
 	"name", "parent", "parentfield", "parenttype", "idx", "tender_type", "mode_of_payment", "amount",
@@ -245,7 +249,7 @@ def _insert_parents(
 				txn.name, txn.name, txn.key.terminal, terminal.store, txn.key.business_day, txn.key.transaction_number,
 				txn.type_label, source, txn.offline_id, "Received", _local(txn.started_at, terminal.calendar),
 				_local(txn.ended_at, terminal.calendar), txn.cashier, txn.sales_person, txn.member,
-				txn.currency or terminal.currency, txn.original.name if txn.original else None,
+				txn.currency or terminal.currency, ",".join(txn.coupons) or None, txn.original.name if txn.original else None,
 				erpnext_invoice[0] if erpnext_invoice else None, erpnext_invoice[1] if erpnext_invoice else None,
 				txn.net_total, txn.discount_total, txn.tax_total, txn.grand_total, txn.claimed_grand_total,
 				txn.tender_total, txn.change_total, txn.payload_hash, token, now, now, now, OWNER, OWNER,
@@ -273,7 +277,19 @@ def _insert_children(db: Database, transactions: list[Transaction], now: datetim
 					tender.mode, tender.amount, tender.change, tender.provider, tender.reference, now, now, OWNER, OWNER,
 				)
 
+	def discounts() -> Iterator[tuple]:
+		for txn in transactions:
+			idx = 0
+			for line in txn.lines:
+				for promotion, amount in line.discounts:
+					idx += 1
+					yield (
+						f"{txn.name}-D{idx}", txn.name, "promotion_discounts", "POS Transaction", idx, line.line_id,
+						promotion, amount, now, now, OWNER, OWNER,
+					)
+
 	insert_rows(db, "tabPOS Transaction Line", LINE_COLUMNS, lines())
+	insert_rows(db, "tabPOS Transaction Discount", DISCOUNT_COLUMNS, discounts())
 	insert_rows(db, "tabPOS Transaction Tender", TENDER_COLUMNS, tenders())
 
 

@@ -103,6 +103,8 @@ class Line:
 	serial_no: str | None = None
 	tax_template: str | None = None
 	returned: bool = False
+	#: (promotion, amount) per promotion that discounted this line; sums to `discount` less any manual part
+	discounts: tuple[tuple[str, Decimal], ...] = ()
 
 	@cached_property
 	def gross(self) -> Decimal:
@@ -158,6 +160,7 @@ class Transaction:
 	member: str | None = None
 	currency: str | None = None
 	original: TransactionKey | None = None
+	coupons: tuple[str, ...] = ()
 	payload_hash: str = ""
 	raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -263,6 +266,8 @@ def parse_record(record: Any) -> Transaction:
 		_check_places(unit_price, 4, f"{where}.unit_price")
 		_check_places(discount, 2, f"{where}.discount")
 		_check_places(tax, 2, f"{where}.tax")
+		promotion = raw.get("promotion")
+		split = _promotion_split(raw, promotion, discount, where)
 		line = Line(
 			line_id=raw["line_id"],
 			item_code=raw["item_code"],
@@ -272,11 +277,12 @@ def parse_record(record: Any) -> Transaction:
 			tax=tax,
 			scanned_code=raw.get("scanned_code"),
 			uom=raw.get("uom"),
-			promotion=raw.get("promotion"),
+			promotion=promotion or (split[0][0] if split else None),
 			batch_no=raw.get("batch_no"),
 			serial_no=raw.get("serial_no"),
 			tax_template=raw.get("tax_template"),
 			returned=bool(raw.get("returned")),
+			discounts=split,
 		)
 		if line.discount > line.gross:
 			raise RecordRejected(f"{where}.discount {line.discount} is larger than the line amount {line.gross}")
@@ -358,9 +364,31 @@ def parse_record(record: Any) -> Transaction:
 		member=record.get("member"),
 		currency=record.get("currency"),
 		original=original,
+		coupons=tuple(record.get("coupons") or ()),
 		payload_hash=payload_hash(record),
 		raw=record,
 	)
+
+
+def _promotion_split(
+	raw: dict[str, Any], promotion: str | None, discount: Decimal, where: str
+) -> tuple[tuple[str, Decimal], ...]:
+	"""The line's discount per promotion: the `discounts` list, or the whole discount for `promotion`."""
+	if not raw.get("discounts"):
+		return ((promotion, discount),) if promotion and discount else ()
+	split: list[tuple[str, Decimal]] = []
+	for position, part in enumerate(raw["discounts"]):
+		amount = _number(part["amount"], f"{where}.discounts[{position}].amount")
+		_check_places(amount, 2, f"{where}.discounts[{position}].amount")
+		if any(name == part["promotion"] for name, _ in split):
+			raise RecordRejected(f"{where}.discounts: promotion {part['promotion']} is listed twice")
+		split.append((part["promotion"], amount))
+	total = sum((amount for _, amount in split), Decimal("0"))
+	if total > discount:
+		raise RecordRejected(f"{where}.discounts add up to {total}, more than the line's discount {discount}")
+	if promotion and promotion not in {name for name, _ in split}:
+		raise RecordRejected(f"{where}.promotion {promotion} is not among the line's discounts")
+	return tuple(split)
 
 
 def _no_constant(name: str) -> Any:
