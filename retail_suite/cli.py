@@ -332,6 +332,76 @@ def close(ctx: Context, store: str, business_day, counted: tuple[str, ...]) -> N
 	db.close()
 
 
+@cli.group()
+def points() -> None:
+	"""Members' loyalty points: book them from the transaction log, show a member's balance."""
+
+
+@points.command(name="book")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="lapse points whose last day is before this day (default: today)")
+@click.option("--store", help="only this store's transactions")
+@click.pass_obj
+def points_book(ctx: Context, as_of, store: str | None) -> None:
+	"""Book the points of audited and posted transactions with a member, take back voided ones, lapse expired points."""
+	from retail_suite.membership.points_ledger import book_points
+
+	db = open_database(ctx.settings)
+	started = time.perf_counter()
+	with progress_bars() as bar:
+		result = book_points(db, as_of=as_of.date() if as_of else None, store=store, progress=bar)
+	db.close()
+	table = RichTable(title="Points booked", title_justify="left")
+	for column in ("Entry type", "Entries", "Points"):
+		table.add_column(column, justify="left" if column == "Entry type" else "right")
+	for entry_type in ("Earn", "Return", "Redeem", "Adjust", "Expire"):
+		if result.entries.get(entry_type):
+			table.add_row(entry_type, f"{result.entries[entry_type]:,}", f"{result.points[entry_type]:+,}")
+	console.print(table)
+	console.print(
+		f"{result.transactions:,} transactions booked, {result.written:,} entries written for {len(result.members):,} members "
+		f"({time.perf_counter() - started:.1f} s)"
+	)
+	for _transaction, why in result.refused[:20]:
+		console.print(f"[red]refused[/] {why}", highlight=False)
+	if result.refused:
+		console.print(f"{len(result.refused):,} transactions wait: fix the member's points (an Adjust entry), then book again")
+		sys.exit(1)
+
+
+@points.command(name="balance")
+@click.argument("member")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="the balance on this day (default: today)")
+@click.pass_obj
+def points_balance(ctx: Context, member: str, as_of) -> None:
+	"""A MEMBER's usable points, their value, tier, the points about to lapse and the latest entries."""
+	from retail_suite.membership.points_ledger import member_points
+
+	db = open_database(ctx.settings)
+	found = member_points(db, member, as_of=as_of.date() if as_of else None)
+	db.close()
+	console.print(
+		f"[bold]{member}[/]: {found.balance:,} points worth {found.value:,.2f} on {found.as_of}; "
+		f"tier {found.tier}, lifetime spend {found.lifetime_spend:,.2f}"
+	)
+	if found.expiring:
+		table = RichTable(title="Points by last day", title_justify="left")
+		table.add_column("Last day")
+		table.add_column("Points", justify="right")
+		for last_day, held in found.expiring[:10]:
+			table.add_row(str(last_day), f"{held:,}")
+		console.print(table)
+	table = RichTable(title="Latest entries", title_justify="left")
+	for column in ("Business day", "Type", "Points", "Transaction", "Tier", "Purchase"):
+		table.add_column(column, justify="right" if column in ("Points", "Purchase") else "left")
+	for entry in found.entries[-15:]:
+		table.add_row(
+			str(entry["business_day"]), entry["entry_type"], f"{int(entry['points']):+,}",
+			entry["transaction"] or entry["coupon_code"] or entry["remarks"] or "", entry["tier"] or "",
+			f"{float(entry['purchase_amount'] or 0):,.2f}",
+		)
+	console.print(table)
+
+
 @cli.command(name="bench")
 @click.option("--output", default="BENCHMARKS.md", show_default=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--repeat", default=5, show_default=True, type=click.IntRange(1, 100), help="runs per measurement")

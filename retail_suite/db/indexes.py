@@ -29,6 +29,12 @@ COMPOSITE_INDEXES: dict[str, tuple[CompositeIndex, ...]] = {
 	),
 	"POS Posting Document": (CompositeIndex("store_day_kind", ("store", "business_day", "kind")),),
 	"Store Day": (CompositeIndex("store_business_day", ("store", "business_day"), unique=True),),
+	"Retail Points Entry": (
+		# one earning, one claw-back, one redemption per member and transaction: a second booking writes nothing
+		CompositeIndex("transaction_member_type", ("transaction", "member", "entry_type"), unique=True),
+		CompositeIndex("member_day", ("member", "business_day")),
+		CompositeIndex("open_lots", ("expiry_booked", "expiry_date")),
+	),
 }
 
 
