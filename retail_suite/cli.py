@@ -402,6 +402,49 @@ def points_balance(ctx: Context, member: str, as_of) -> None:
 	console.print(table)
 
 
+@cli.group()
+def members() -> None:
+	"""Members: statistics from the transaction log, and the tags of the Member Tag Rules."""
+
+
+@members.command(name="tag")
+@click.option("--full", is_flag=True, help="recompute the statistics from the whole transaction log first")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="the day the tags are for (default: today)")
+@click.pass_obj
+def members_tag(ctx: Context, full: bool, as_of) -> None:
+	"""Fold new transactions into member statistics, score the members and give every enabled rule's tag."""
+	from datetime import date
+
+	from retail_suite.membership.member_stats import fold_transactions, recompute_all
+	from retail_suite.membership.tagging import assign_tags
+
+	db = open_database(ctx.settings)
+	day = as_of.date() if as_of else date.today()
+	with progress_bars() as bar:
+		folded = (recompute_all if full else fold_transactions)(db, progress=bar)
+		tagged = assign_tags(db, day, progress=bar)
+	db.close()
+	table = RichTable(title=f"Member tags as of {day}", title_justify="left")
+	for column in ("Tag", "Members", "Added", "Removed"):
+		table.add_column(column, justify="left" if column == "Tag" else "right")
+	for result in tagged.rules:
+		if result.problems:
+			table.add_row(result.tag, "[red]skipped[/]", "", "")
+		else:
+			table.add_row(result.tag, f"{result.matched:,}", f"{result.added:,}", f"{result.removed:,}")
+	console.print(table)
+	console.print(
+		f"{'full recompute: ' if full else ''}{folded.folded:,} transactions folded, {folded.unfolded:,} taken back "
+		f"for {folded.members:,} members ({folded.seconds:.1f} s); tags: {tagged.added:,} added, {tagged.removed:,} removed, "
+		f"{tagged.members_changed:,} customers updated ({tagged.seconds:.1f} s)"
+	)
+	problems = [(result.tag, problem) for result in tagged.rules for problem in result.problems]
+	for tag, problem in problems:
+		console.print(f"[red]rule {tag} skipped[/]: {problem}", highlight=False)
+	if problems:
+		sys.exit(1)
+
+
 @cli.command(name="bench")
 @click.option("--output", default="BENCHMARKS.md", show_default=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--repeat", default=5, show_default=True, type=click.IntRange(1, 100), help="runs per measurement")

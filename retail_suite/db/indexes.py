@@ -23,12 +23,17 @@ COMPOSITE_INDEXES: dict[str, tuple[CompositeIndex, ...]] = {
 		# the natural key of a till transaction: a resend can never be stored twice
 		CompositeIndex("terminal_day_number", ("terminal", "business_day", "transaction_number"), unique=True),
 		CompositeIndex("store_day_status", ("store", "business_day", "status")),
+		# member statistics fold what is counted and not yet folded (and unfold what was voided after)
+		CompositeIndex("member_stats_pending", ("member_stats_applied", "status")),
 	),
 	"POS Sequence Gap": (
 		CompositeIndex("terminal_day_from", ("terminal", "business_day", "missing_from"), unique=True),
 	),
 	"POS Posting Document": (CompositeIndex("store_day_kind", ("store", "business_day", "kind")),),
 	"Store Day": (CompositeIndex("store_business_day", ("store", "business_day"), unique=True),),
+	"Retail Member Visit Day": (CompositeIndex("member_business_day", ("member", "business_day"), unique=True),),
+	"Retail Member Group Spend": (CompositeIndex("member_item_group", ("member", "item_group"), unique=True),),
+	"Retail Member Tag": (CompositeIndex("member_tag", ("member", "tag"), unique=True),),
 	"Retail Points Entry": (
 		# one earning, one claw-back, one redemption per member and transaction: a second booking writes nothing
 		CompositeIndex("transaction_member_type", ("transaction", "member", "entry_type"), unique=True),

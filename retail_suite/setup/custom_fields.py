@@ -71,6 +71,20 @@ CUSTOM_FIELDS: dict[str, list[dict[str, Any]]] = {
 			"label": "Agrees to Marketing Messages",
 			"insert_after": "retail_home_store",
 		},
+		{
+			# written by the Member Tag Rules (membership/tagging.py) for members whose tags changed;
+			# ",VIP,Lapsed,": the list filter "like %,VIP,%" finds exactly the tag
+			"fieldname": "retail_member_tags",
+			"fieldtype": "Small Text",
+			"label": "Member Tags",
+			"insert_after": "retail_marketing_consent",
+			"read_only": 1,
+			"no_copy": 1,
+			"in_list_view": 1,
+			"in_standard_filter": 1,
+			"translatable": 0,
+			"description": "Set each night by the Member Tag Rules",
+		},
 	],
 	"Supplier": [
 		{

@@ -1,0 +1,26 @@
+# Copyright (c) 2026, retail_suite developers
+# License: MIT
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from retail_suite.membership.tag_rules import rule_from_dict, validate_rule
+
+
+class MemberTagRule(Document):
+	"""A tag members get when they meet its conditions (all, or any); tagged nightly by
+	retail_suite.membership.erpnext_tags. Checked by the pure rules in retail_suite.membership.tag_rules."""
+
+	def validate(self) -> None:
+		self.validate_conditions()
+
+	def validate_conditions(self) -> None:
+		problems = validate_rule(
+			rule_from_dict(self.as_dict()), exists=lambda doctype, name: bool(frappe.db.exists(doctype, name))
+		)
+		if problems:
+			frappe.throw(
+				"<br>".join(frappe.utils.escape_html(problem) for problem in problems),
+				title=_("Rule cannot be used"),
+			)
