@@ -31,6 +31,8 @@ doc_events = {
 # POSDM cycle: audit what arrived, aggregate, and queue postings per store
 scheduler_events = {
 	"cron": {"*/10 * * * *": ["retail_suite.posdm.erpnext.run_cycle"]},
+	# member statistics and tags: queued on the long queue, once a night
+	"daily": ["retail_suite.membership.erpnext_tags.enqueue_nightly"],
 }
 
 # Records shipped with the app; custom fields and roles are created in code (setup/), not here.
