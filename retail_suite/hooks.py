@@ -32,7 +32,11 @@ doc_events = {
 scheduler_events = {
 	"cron": {"*/10 * * * *": ["retail_suite.posdm.erpnext.run_cycle"]},
 	# member statistics and tags: queued on the long queue, once a night
-	"daily": ["retail_suite.membership.erpnext_tags.enqueue_nightly"],
+	"daily": [
+		"retail_suite.membership.erpnext_tags.enqueue_nightly",
+		# members' points: book what was audited but not posted, take back voids, lapse expired points
+		"retail_suite.membership.erpnext_points.book_points_daily",
+	],
 }
 
 # Records shipped with the app; custom fields and roles are created in code (setup/), not here.

@@ -208,9 +208,10 @@ def book_points(
 	transactions: Sequence[str] | None = None,
 	store: str | None = None,
 	progress: Progress | None = None,
+	expire: bool = True,
 ) -> BookingResult:
 	"""Book the points of every pending transaction (or of the ones named), take back the points of
-	transactions voided since, and lapse what expired before `as_of` (today by default). Idempotent."""
+	transactions voided since, and (`expire`) lapse what expired before `as_of` (today by default). Idempotent."""
 	programme = programme or load_programme(db)
 	as_of = as_of or date.today()
 	result = BookingResult()
@@ -224,7 +225,8 @@ def book_points(
 		if tick:
 			tick("transactions", len(chunk))
 	reverse_voided(db, programme, clock, result, transactions)
-	expire_points(db, programme, as_of, clock, result, progress)
+	if expire:
+		expire_points(db, programme, as_of, clock, result, progress)
 	return result
 
 
@@ -787,3 +789,81 @@ def adjust_points(
 	with db.transaction():
 		_insert_entries(db, [entry])
 	return entry["name"]
+
+
+# --- ERPNext's mirror (read and marked here, written by the Frappe shell) ----------------------------------
+
+MIRRORED_TYPES = ("Earn", "Return", "Redeem", "Adjust")
+
+
+def entries_to_mirror(db: Database, transactions: Sequence[str] | None = None) -> list[dict[str, Any]]:
+	"""Entries not yet in ERPNext as Loyalty Point Entries, in ledger order: those of transactions posted to a
+	Sales Invoice by POSDM, and those without a transaction (adjustments, points paid for coupons). Expire
+	entries are not mirrored: ERPNext lapses points by their expiry date itself. Sales made in ERPNext's own POS
+	carry no POSDM invoice; ERPNext gives their points."""
+	condition, params = "", [*MIRRORED_TYPES]
+	if transactions is not None:
+		if not transactions:
+			return []
+		condition = "AND entry.transaction IN " + in_placeholders(transactions)
+		params += list(transactions)
+	return db.sql(
+		"SELECT entry.name, entry.member, entry.entry_type, entry.points, entry.business_day, entry.expiry_date, "
+		"entry.transaction, entry.store, entry.tier, entry.purchase_amount, txn.sales_invoice, "
+		"store.company AS company, home.company AS home_company FROM `tabRetail Points Entry` entry "
+		"LEFT JOIN `tabPOS Transaction` txn ON txn.name = entry.transaction "
+		"LEFT JOIN `tabRetail Store` store ON store.name = COALESCE(txn.store, entry.store) "
+		"LEFT JOIN `tabCustomer` customer ON customer.name = entry.member "
+		"LEFT JOIN `tabRetail Store` home ON home.name = customer.retail_home_store "
+		"WHERE entry.loyalty_point_entry IS NULL AND entry.entry_type IN "
+		+ in_placeholders(MIRRORED_TYPES)
+		+ " AND (entry.transaction IS NULL OR txn.sales_invoice IS NOT NULL) "
+		+ condition
+		+ " ORDER BY entry.business_day, entry.creation, entry.name",
+		params,
+	)
+
+
+def member_ledger(db: Database, member: str) -> list[LedgerEntry]:
+	"""A member's entries as the FIFO arithmetic takes them."""
+	return [_ledger_entry(row) for row in member_entries(db, member)]
+
+
+def mirrored_as(db: Database, entries: Sequence[str]) -> dict[str, str]:
+	"""entry -> the first ERPNext Loyalty Point Entry it became."""
+	if not entries:
+		return {}
+	return {
+		row["name"]: row["loyalty_point_entry"].split(",")[0]
+		for row in db.sql(
+			"SELECT entry.name, entry.loyalty_point_entry FROM `tabRetail Points Entry` entry "
+			"WHERE entry.loyalty_point_entry IS NOT NULL AND entry.name IN " + in_placeholders(entries),
+			list(entries),
+		)
+	}
+
+
+def mark_mirrored(db: Database, entry: str, loyalty_point_entries: Sequence[str]) -> None:
+	db.execute(
+		"UPDATE `tabRetail Points Entry` SET loyalty_point_entry = %s WHERE name = %s",
+		(",".join(loyalty_point_entries)[:140], entry),
+	)
+
+
+def assign_loyalty_program(db: Database, loyalty_program: str, company: str | None = None) -> int:
+	"""Set the Loyalty Program on members (customers with a card number or member phone) that have none: those
+	whose home store belongs to `company`, or (no company) all of them. Returns the customers changed."""
+	if company:
+		return db.execute(
+			"UPDATE `tabCustomer` customer JOIN `tabRetail Store` store ON store.name = customer.retail_home_store "
+			"SET customer.loyalty_program = %s WHERE store.company = %s "
+			"AND (customer.loyalty_program IS NULL OR customer.loyalty_program = '') "
+			"AND (COALESCE(customer.retail_card_number, '') <> '' OR COALESCE(customer.retail_phone, '') <> '')",
+			(loyalty_program, company),
+		)
+	return db.execute(
+		"UPDATE `tabCustomer` customer SET customer.loyalty_program = %s "
+		"WHERE (customer.loyalty_program IS NULL OR customer.loyalty_program = '') "
+		"AND (COALESCE(customer.retail_card_number, '') <> '' OR COALESCE(customer.retail_phone, '') <> '')",
+		(loyalty_program,),
+	)

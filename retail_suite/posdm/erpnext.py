@@ -111,6 +111,9 @@ def post_posting_document(name: str) -> bool:
 		frappe.db.commit()
 		frappe.clear_messages()
 		return False
+	from retail_suite.membership.erpnext_points import book_points_for_posting
+
+	book_points_for_posting(posting.name)  # members' points, Loyalty Point Entries against the invoice
 	alert_low_stock(posting)
 	return True
 

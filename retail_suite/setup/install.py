@@ -5,6 +5,7 @@ from __future__ import annotations
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from retail_suite.membership.erpnext_points import ensure_loyalty_program
 from retail_suite.setup.custom_fields import ACCOUNTING_DIMENSIONS, CUSTOM_FIELDS, FRAPPE_ONLY_CUSTOM_FIELDS
 from retail_suite.setup.roles import create_roles
 
@@ -13,6 +14,7 @@ def after_install() -> None:
 	create_roles()
 	sync_custom_fields()
 	create_accounting_dimensions()
+	ensure_loyalty_program()
 	frappe.db.commit()
 
 
@@ -20,6 +22,7 @@ def after_migrate() -> None:
 	create_roles()
 	sync_custom_fields()
 	create_accounting_dimensions()
+	ensure_loyalty_program()
 
 
 def sync_custom_fields() -> None:

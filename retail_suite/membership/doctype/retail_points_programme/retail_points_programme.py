@@ -31,5 +31,5 @@ class RetailPointsProgramme(Document):
 	def on_update(self) -> None:
 		from retail_suite.membership.erpnext_points import sync_loyalty_programs
 
-		if self.enabled:
+		if self.enabled and not self.flags.skip_sync:
 			sync_loyalty_programs()
