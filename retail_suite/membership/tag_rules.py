@@ -30,7 +30,7 @@ MATCH_ANY = "Any condition"
 MATCH_MODES = (MATCH_ALL, MATCH_ANY)
 OPERATORS = ("=", "!=", ">=", "<=", "between", "in")
 #: tags are written into the customer's `retail_member_tags` as ",VIP,Lapsed,": a comma would split a tag
-TAG_FORBIDDEN = (",", "%", "_")
+TAG_FORBIDDEN = (",",)
 MAX_TAG_LENGTH = 60
 #: the window of "… in Last 90 Days": the business day tagged and the 89 before it
 RECENT_DAYS = 90
@@ -393,7 +393,7 @@ def validate_rule(rule: TagRule, exists: Callable[[str, str], bool] | None = Non
 		problems.append("Tag: give the rule the tag it puts on members, e.g. VIP")
 	elif any(character in rule.tag for character in TAG_FORBIDDEN):
 		problems.append(
-			f"Tag {rule.tag!r}: leave out commas, % and _ (tags are listed on the customer as ,VIP,Lapsed,)"
+			f"Tag {rule.tag!r}: leave out commas (tags are listed on the customer as ,VIP,Lapsed,)"
 		)
 	elif len(rule.tag) > MAX_TAG_LENGTH:
 		problems.append(f"Tag {rule.tag!r}: at most {MAX_TAG_LENGTH} characters")

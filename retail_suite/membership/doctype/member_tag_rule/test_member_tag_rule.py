@@ -92,7 +92,7 @@ class TestMemberTagRule(FrappeTestCase):
 			rule.insert()
 		rule.conditions[2].operator = ">="
 		rule.append("conditions", condition("Preferred Item Group", "=", "No Such Group"))
-		with self.assertRaisesRegex(frappe.ValidationError, r"no Item Group named 'No Such Group'"):
+		with self.assertRaisesRegex(frappe.ValidationError, r"no Item Group named .{1,6}No Such Group"):
 			rule.insert()
 		self.assertFalse(frappe.db.exists("Member Tag Rule", f"{PREFIX} Spring"))
 
@@ -217,6 +217,7 @@ class TestMemberTagRule(FrappeTestCase):
 		retail_manager = make_user("tag-retail-manager@example.com", ["Retail Manager"])
 		frappe.set_user(retail_manager)
 		self.assertTrue(frappe.has_permission("Member Tag Rule", "create"))
+		frappe.set_user("Administrator")
 		cashier = make_user("tag-cashier@example.com", ["Retail Cashier"])
 		frappe.set_user(cashier)
 		self.assertFalse(frappe.has_permission("Retail Member Stats", "read"))
