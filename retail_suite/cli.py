@@ -111,7 +111,8 @@ def init(ctx: Context) -> None:
 @click.option("--stores", default=3, show_default=True, type=int, help="number of stores")
 @click.option("--skus", default=5000, show_default=True, type=int, help="sellable SKUs, chain-wide")
 @click.option("--members", default=2000, show_default=True, type=int, help="loyalty members")
-@click.option("--days", default=7, show_default=True, type=int, help="business days of till traffic to replay")
+@click.option("--days", default=14, show_default=True, type=int,
+	help="business days of till traffic to replay (from 14: week 1 without promotions, as their baseline)")
 @click.option("--seed", default=1, show_default=True, type=int, help="random seed: same seed, same chain")
 @click.option("--report-dir", default="demo-report", show_default=True, type=click.Path(file_okay=False, path_type=Path))
 @click.pass_obj

@@ -24,7 +24,7 @@ class DemoConfig:
 	stores: int = 3
 	skus: int = 5000
 	members: int = 2000
-	days: int = 7
+	days: int = 14
 	seed: int = 1
 	company: str = "Retail Demo Co"
 	abbr: str = "RDC"

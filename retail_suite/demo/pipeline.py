@@ -9,19 +9,24 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 from retail_suite.analytics import overview
 from retail_suite.db.port import Database
 from retail_suite.demo.chain import Chain, DemoConfig, generate_chain
+from retail_suite.demo.promotions import demo_promotions
 from retail_suite.demo.report import ReportSection, Table, bar_chart, stacked_bar_chart
 from retail_suite.demo.standalone import write_chain
-from retail_suite.demo.traffic import generate_traffic
+from retail_suite.demo.traffic import Truth, generate_traffic
 from retail_suite.posdm.audit_sql import acknowledge_gap, run_audit
 from retail_suite.posdm.pipeline import ingest_stream
 from retail_suite.posdm.posting import aggregate_all, log_totals, outbox_totals
 from retail_suite.posdm.status import log_status
 from retail_suite.posdm.store_day import blockers, close_store_day, expected_tenders
+from retail_suite.promotions.active import save_promotion
+from retail_suite.promotions.definition import pricing_rule_plan
+from retail_suite.promotions.performance import promotion_performance
 
 Progress = Callable[[str, int], None]
 
@@ -32,6 +37,7 @@ class DemoResult:
 	sections: list[ReportSection] = field(default_factory=list)
 	timings: dict[str, float] = field(default_factory=dict)
 	rows_written: dict[str, int] = field(default_factory=dict)
+	traffic_truth: Truth | None = None
 
 
 def run_demo(
@@ -58,15 +64,73 @@ def run_demo(
 	result.sections.append(chain_section(db, chain))
 	timings["chain report"] = time.perf_counter() - started
 	started = time.perf_counter()
-	result.sections.append(posdm_section(db, chain, stage_progress))
+	result.sections.append(posdm_section(db, chain, stage_progress, result))
 	timings["posdm"] = time.perf_counter() - started
+	started = time.perf_counter()
+	result.sections.append(promotions_section(db, chain, result))
+	timings["promotions report"] = time.perf_counter() - started
 	return result
 
 
-def posdm_section(db: Database, chain: Chain, stage_progress: Callable[[str, int], Progress]) -> ReportSection:
+def promotions_section(db: Database, chain: Chain, result: DemoResult) -> ReportSection:
+	"""What each promotion cost and sold, against the same weekdays before it."""
+	config = chain.config
+	last_day = config.start_date + timedelta(days=config.days - 1)
+	rows = promotion_performance(db, config.start_date, last_day)
+	titles = {spec.name: spec.header["title"] for spec in demo_promotions(chain)}
+	plans = {spec.name: pricing_rule_plan(spec.engine()) for spec in demo_promotions(chain)}
+
+	def money_or_dash(value: Decimal | None) -> object:
+		return "no history" if value is None else round(value, 2)
+
+	truth = result.traffic_truth
+	wrong = ", ".join(f"{name} ({promotion})" for name, promotion in truth.wrong_promotions) if truth else ""
+	return ReportSection(
+		title="Promotions",
+		intro=(
+			f"{len(titles)} promotions ran at the tills through the promotion engine and were checked by POSDM audit"
+			+ (f"; the till that gave a promotion it should not have was caught: {wrong}" if wrong else "")
+			+ ". Incremental sales compare the promoted items' sales on the promotion's days with the same weekdays "
+			"before it started."
+		),
+		tables=[
+			Table(
+				"Promotion performance",
+				("Promotion", "Title", "Days", "Uses", f"Discount ({config.currency})", "Sales of promoted items",
+					"Same weekdays before", "Incremental", "Uplift %"),
+				[
+					(row.promotion, titles.get(row.promotion, ""), row.active_days, row.uses, round(row.discount, 2),
+						round(row.promoted_sales, 2), money_or_dash(row.baseline_sales), money_or_dash(row.incremental),
+						"—" if row.uplift_percent is None else float(row.uplift_percent))
+					for row in rows
+				],
+			),
+			Table(
+				"In ERPNext's Pricing Rule too?",
+				("Promotion", "Quotations, orders and invoices"),
+				[(name, "yes: compiled to a Pricing Rule" if plan else "no: " + "; ".join(reasons))
+					for name, (plan, reasons) in sorted(plans.items())],
+			),
+		],
+		charts=[
+			bar_chart("Discount given per promotion", [row.promotion for row in rows], [float(row.discount) for row in rows],
+				config.currency),
+		],
+	)
+
+
+def posdm_section(
+	db: Database, chain: Chain, stage_progress: Callable[[str, int], Progress], result: DemoResult | None = None
+) -> ReportSection:
 	"""Replay the tills' traffic through ingest → audit → aggregation → store-day close."""
 	config = chain.config
-	traffic = generate_traffic(chain)
+	specs = demo_promotions(chain)
+	with db.transaction():
+		for spec in specs:
+			save_promotion(db, spec.header, {"items": spec.items, "tiers": spec.tiers, "hours": spec.hours, "stores": spec.stores})
+	traffic = generate_traffic(chain, promotions=[spec.engine() for spec in specs])
+	if result is not None:
+		result.traffic_truth = traffic.truth
 	records = traffic.records()
 	tick = stage_progress(f"POSDM {config.days} days", len(records))
 	tally = ingest_stream(db, records, "Offline Till", progress=lambda n: tick("ingest", n))

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from retail_suite.demo.chain import Chain, Item, Store
 from retail_suite.posdm.tlog import money
+from retail_suite.promotions.engine import Catalogue, evaluate
 
 TAX_RATE = Decimal("0.08")
 TAXED_DEPARTMENTS = {"household", "apparel"}
@@ -47,6 +48,10 @@ class Truth:
 
 	missing_numbers: list[tuple[str, date, int]] = field(default_factory=list)
 	wrong_totals: list[str] = field(default_factory=list)
+	#: a till that gave a promotion it should not have (transaction, promotion)
+	wrong_promotions: list[tuple[str, str]] = field(default_factory=list)
+	#: discount the tills gave per promotion (sales only)
+	promotion_discounts: dict[str, Decimal] = field(default_factory=dict)
 	voided: list[str] = field(default_factory=list)
 	counts: dict[str, int] = field(default_factory=dict)
 
@@ -134,9 +139,32 @@ def _tenders(amount: Decimal, rng: random.Random, config: TrafficConfig, refund:
 	return [{"type": "mobile_wallet", "amount": amount, "provider": rng.choice(WALLETS), "reference": f"W{rng.randint(10**9, 10**10 - 1)}"}]
 
 
-def generate_traffic(chain: Chain, days: int | None = None, seed: int | None = None, config: TrafficConfig | None = None) -> Traffic:
-	"""Records every till of every store sends, per business day in arrival order."""
+@dataclass
+class Till:
+	"""What a till knows besides the basket: the running promotions and the members' tags."""
+
+	promotions: Catalogue | None = None
+	member_tags: dict[str, frozenset[str]] = field(default_factory=dict)
+	groups: dict[str, str] = field(default_factory=dict)
+	promoted_now: set[str] = field(default_factory=set)
+
+
+def generate_traffic(
+	chain: Chain,
+	days: int | None = None,
+	seed: int | None = None,
+	config: TrafficConfig | None = None,
+	promotions: list[dict[str, Any]] | None = None,
+	member_tags: dict[str, frozenset[str]] | None = None,
+) -> Traffic:
+	"""Records every till of every store sends, per business day in arrival order; sales get the running
+	promotions' discounts from the promotion engine, as a till would."""
 	config = config or TrafficConfig()
+	till = Till(
+		promotions=Catalogue(promotions) if promotions else None,
+		member_tags=member_tags or {},
+		groups={item.code: item.item_group for item in chain.items},
+	)
 	days = days if days is not None else chain.config.days
 	rng = random.Random((seed if seed is not None else chain.config.seed) * 7919 + 17)
 	sellable = [item for item in chain.items]
@@ -158,7 +186,7 @@ def generate_traffic(chain: Chain, days: int | None = None, seed: int | None = N
 			for terminal in store.terminals:
 				records += _terminal_day(
 					store, terminal, business_day, rng, config, picker, members_by_store.get(store.code) or all_members,
-					counters, history[store.code], returned, truth,
+					counters, history[store.code], returned, truth, till,
 				)
 		if config.faults and day_index == fault_day and records:
 			# the two faults: one number never arrives, one total is wrong
@@ -172,6 +200,8 @@ def generate_traffic(chain: Chain, days: int | None = None, seed: int | None = N
 			wrong = sales[2 * len(sales) // 3]
 			wrong["totals"]["grand"] = wrong["totals"]["grand"] + Decimal("1.00")
 			truth.wrong_totals.append(_key_name(wrong))
+			if till.promotions is not None:
+				_wrong_promotion(sales, till, rng, config, truth, exclude={_key_name(wrong), _key_name(missing)})
 		for record in records:
 			truth.counts[record["type"]] = truth.counts.get(record["type"], 0) + 1
 		out.append((business_day, records))
@@ -200,6 +230,7 @@ def _terminal_day(
 	history: list[dict[str, Any]],
 	returned: dict[tuple[str, str], int],
 	truth: Truth,
+	till: Till,
 ) -> list[dict[str, Any]]:
 	zone = ZoneInfo(store.time_zone)
 	opening = datetime.combine(business_day, store.opening_time, tzinfo=zone)
@@ -234,7 +265,9 @@ def _terminal_day(
 		if draw < config.return_rate and sales_so_far:
 			record = _return(next_record("return", moment), rng.choice(sales_so_far[-400:]), returned, rng, config)
 		elif draw < config.return_rate + config.exchange_rate and sales_so_far:
-			record = _exchange(next_record("exchange", moment), rng.choice(sales_so_far[-400:]), returned, picker, rng, config)
+			record = _exchange(
+				next_record("exchange", moment), rng.choice(sales_so_far[-400:]), returned, picker, rng, config, store, till, truth
+			)
 		elif draw < config.return_rate + config.exchange_rate + config.void_rate and records and records[-1]["type"] == "sale":
 			record = _void(next_record("void", moment), records[-1])
 			truth.voided.append(_key_name(records[-1]))
@@ -244,7 +277,7 @@ def _terminal_day(
 			record = next_record("no_sale", moment)
 			record["totals"] = {"grand": Decimal("0.00")}
 		else:
-			record = _sale(next_record("sale", moment), picker, members, rng, config)
+			record = _sale(next_record("sale", moment), picker, members, rng, config, store, till, truth)
 		if record is None:
 			continue
 		records.append(record)
@@ -258,7 +291,96 @@ def _terminal_day(
 	return records
 
 
-def _sale(record: dict[str, Any], picker: _Picker, members: list[str], rng: random.Random, config: TrafficConfig) -> dict[str, Any]:
+def _apply_promotions(record: dict[str, Any], store: Store, till: Till, truth: Truth) -> None:
+	"""The till's promotion engine on a sale: discounts per line and per promotion, tax on what is left."""
+	if till.promotions is None:
+		return
+	member = record.get("member")
+	sold = [line for line in record["lines"] if not line.get("returned")]
+	result = evaluate(
+		till.promotions,
+		{
+			"lines": [
+				{"line_id": line["line_id"], "item_code": line["item_code"], "item_group": till.groups.get(line["item_code"]),
+					"qty": str(line["qty"]), "unit_price": str(line["unit_price"])}
+				for line in sold
+			]
+		},
+		{"at": record["ended_at"], "timezone": store.time_zone, "store": store.code, "member": member,
+			"member_tags": sorted(till.member_tags.get(member or "", ()))},
+	)
+	for line, priced in zip(sold, result["lines"], strict=True):
+		if not priced["promotions"]:
+			continue
+		parts = [(part["promotion"], Decimal(part["amount"])) for part in priced["promotions"]]
+		line["discount"] = Decimal(priced["discount"])
+		line.pop("promotion", None)
+		if len(parts) == 1:
+			line["promotion"] = parts[0][0]
+		else:
+			line["discounts"] = [{"promotion": name, "amount": amount} for name, amount in parts]
+		for name, amount in parts:
+			truth.promotion_discounts[name] = truth.promotion_discounts.get(name, Decimal("0.00")) + amount
+		_retax(line)
+
+
+def _promoted(record: dict[str, Any], store: Store, till: Till) -> bool:
+	"""Which of the basket's items a running promotion discounts on its own at this moment (into till.promoted_now)."""
+	till.promoted_now = set()
+	if till.promotions is None:
+		return False
+	result = evaluate(
+		till.promotions,
+		{"lines": [{"line_id": line["line_id"], "item_code": line["item_code"], "item_group": till.groups.get(line["item_code"]),
+			"qty": str(line["qty"]), "unit_price": str(line["unit_price"])} for line in record["lines"]]},
+		{"at": record["ended_at"], "timezone": store.time_zone, "store": store.code, "member": record.get("member"),
+			"member_tags": sorted(till.member_tags.get(record.get("member") or "", ()))},
+	)
+	till.promoted_now = {
+		line["item_code"] for line, priced in zip(record["lines"], result["lines"], strict=True) if priced["promotions"]
+	}
+	return bool(till.promoted_now)
+
+
+def _retax(line: dict[str, Any]) -> None:
+	if line.get("tax_template"):
+		line["tax"] = money((money(Decimal(str(line["unit_price"])) * Decimal(str(line["qty"]))) - line["discount"]) * TAX_RATE)
+
+
+def _reprice(record: dict[str, Any], rng: random.Random, config: TrafficConfig) -> None:
+	record["totals"] = {"grand": _totals(record["lines"], lambda line: 1)}
+	record["tenders"] = _tenders(record["totals"]["grand"], rng, config)
+
+
+def _wrong_promotion(
+	sales: list[dict[str, Any]], till: Till, rng: random.Random, config: TrafficConfig, truth: Truth, exclude: set[str]
+) -> None:
+	"""The third fault: a till gives the happy-hour discount outside happy hour (a stale clock)."""
+	for record in sales:
+		if _key_name(record) in exclude or any(line["discount"] for line in record["lines"]):
+			continue
+		bakery = [line for line in record["lines"] if till.groups.get(line["item_code"]) == "Bakery"]
+		if not bakery or int(record["ended_at"][11:13]) >= 16:
+			continue
+		line = bakery[0]
+		line["discount"] = money(money(Decimal(str(line["unit_price"])) * Decimal(str(line["qty"]))) * Decimal("0.30"))
+		line["promotion"] = "HAPPY-HOUR"
+		_retax(line)
+		_reprice(record, rng, config)
+		truth.wrong_promotions.append((_key_name(record), "HAPPY-HOUR"))
+		return
+
+
+def _sale(
+	record: dict[str, Any],
+	picker: _Picker,
+	members: list[str],
+	rng: random.Random,
+	config: TrafficConfig,
+	store: Store,
+	till: Till,
+	truth: Truth,
+) -> dict[str, Any]:
 	size = rng.choices((1, 2, 3, 4, 5, 6, 8), weights=(22, 20, 18, 14, 12, 8, 6))[0]
 	chosen: dict[str, Item] = {}
 	while len(chosen) < size:
@@ -268,11 +390,18 @@ def _sale(record: dict[str, Any], picker: _Picker, members: list[str], rng: rand
 		_line(line_id, item, rng.choices((1, 2, 3, 4), weights=(70, 20, 7, 3))[0] if item.department != "apparel" else 1, rng)
 		for line_id, item in enumerate(chosen.values(), 1)
 	]
+	if rng.random() < config.member_rate:
+		record["member"] = rng.choice(members)
+	if till.promotions is not None and _promoted(record, store, till):
+		# a promotion on the shelf makes some customers take one more (what the report's uplift measures)
+		for line in record["lines"]:
+			if line["item_code"] in till.promoted_now and line["qty"] < 6 and rng.random() < 0.45:
+				line["qty"] += 1
+				_retax(line)
+	_apply_promotions(record, store, till, truth)
 	grand = _totals(record["lines"], lambda line: 1)
 	record["totals"] = {"grand": grand}
 	record["tenders"] = _tenders(grand, rng, config)
-	if rng.random() < config.member_rate:
-		record["member"] = rng.choice(members)
 	return record
 
 
@@ -298,6 +427,10 @@ def _take_back(original: dict[str, Any], returned: dict[tuple[str, str], int], r
 		share = Decimal(qty) / Decimal(line["qty"])
 		taken["discount"] = money(line["discount"] * share)
 		taken["tax"] = money(line["tax"] * share)
+		if line.get("discounts"):  # the split per promotion shrinks with it; the last part takes the cents
+			parts = [dict(part, amount=money(part["amount"] * share)) for part in line["discounts"]]
+			parts[-1]["amount"] = taken["discount"] - sum((part["amount"] for part in parts[:-1]), Decimal("0.00"))
+			taken["discounts"] = [part for part in parts if part["amount"] > 0]
 	return taken
 
 
@@ -315,7 +448,17 @@ def _return(record: dict[str, Any], original: dict[str, Any], returned: dict[tup
 	return record
 
 
-def _exchange(record: dict[str, Any], original: dict[str, Any], returned: dict[tuple[str, str], int], picker: _Picker, rng: random.Random, config: TrafficConfig) -> dict[str, Any] | None:
+def _exchange(
+	record: dict[str, Any],
+	original: dict[str, Any],
+	returned: dict[tuple[str, str], int],
+	picker: _Picker,
+	rng: random.Random,
+	config: TrafficConfig,
+	store: Store,
+	till: Till,
+	truth: Truth,
+) -> dict[str, Any] | None:
 	taken = _take_back(original, returned, rng)
 	if taken is None:
 		return None
@@ -323,6 +466,7 @@ def _exchange(record: dict[str, Any], original: dict[str, Any], returned: dict[t
 	taken["returned"] = True
 	new_item = picker.pick(rng)
 	record["lines"] = [taken, _line(2, new_item, 1, rng)]
+	_apply_promotions(record, store, till, truth)
 	record["original"] = _original_key(original)
 	grand = _totals(record["lines"], lambda line: -1 if line.get("returned") else 1)
 	record["totals"] = {"grand": grand}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from retail_suite.posdm.tlog import ZERO, money
+from retail_suite.promotions.engine import SKIP_REASONS, Catalogue, evaluate
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class AuditLine:
 	direction: int
 	scanned_code: str | None = None
 	promotion: str | None = None
+	#: (promotion, amount) the till gave on this line
+	promotions: tuple[tuple[str, Decimal], ...] = ()
 
 	@property
 	def gross(self) -> Decimal:
@@ -45,6 +48,10 @@ class AuditTransaction:
 	change_total: Decimal
 	claimed_grand_total: Decimal
 	original_transaction: str | None = None
+	source: str | None = None
+	ended_at: str | None = None  # the store's wall-clock time, ISO
+	member: str | None = None
+	coupons: tuple[str, ...] = ()
 
 	@property
 	def grand_total(self) -> Decimal:
@@ -65,13 +72,35 @@ class OriginalSale:
 class AuditContext:
 	"""Master data and history the rules need, loaded once per audit run."""
 
-	items: dict[str, bool] = field(default_factory=dict)  # item code -> sellable (exists, enabled, not a template)
+	items: dict[str, bool] = field(
+		default_factory=dict
+	)  # item code -> sellable (exists, enabled, not a template)
 	barcodes: dict[str, str] = field(default_factory=dict)  # barcode -> item code
-	prices: dict[str, Decimal] = field(default_factory=dict)  # item code -> list price of the store's price list
+	prices: dict[str, Decimal] = field(
+		default_factory=dict
+	)  # item code -> list price of the store's price list
 	price_tolerance_percent: Decimal = Decimal("1")
 	originals: dict[str, OriginalSale] = field(default_factory=dict)
 	#: (original, item) -> quantity already taken back by other, earlier-audited returns
 	returned_before: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+	#: promotions running in the store over the audited days, and what the engine needs besides
+	promotions: Catalogue | None = None
+	store: str | None = None
+	time_zone: str = "UTC"
+	item_groups: dict[str, str] = field(default_factory=dict)
+	member_tags: dict[str, frozenset[str]] = field(default_factory=dict)
+	#: uses so far of promotions with a limit: promotion -> total, (promotion, member) -> by the member
+	usage_total: dict[str, int] = field(default_factory=dict)
+	usage_member: dict[tuple[str, str], int] = field(default_factory=dict)
+
+	def count_use(self, txn: AuditTransaction) -> None:
+		"""A transaction that passed uses each promotion on its lines once (for usage limits)."""
+		used = {promotion for line in txn.lines for promotion, _ in line.promotions}
+		for promotion in used:
+			self.usage_total[promotion] = self.usage_total.get(promotion, 0) + 1
+			if txn.member:
+				key = (promotion, txn.member)
+				self.usage_member[key] = self.usage_member.get(key, 0) + 1
 
 
 def check_totals(txn: AuditTransaction) -> list[str]:
@@ -101,13 +130,17 @@ def check_items(txn: AuditTransaction, context: AuditContext) -> list[str]:
 		if sellable is None:
 			findings.append(f"Line {line.line_id}: unknown item {line.item_code}")
 		elif not sellable:
-			findings.append(f"Line {line.line_id}: item {line.item_code} is disabled or a template and cannot be sold")
+			findings.append(
+				f"Line {line.line_id}: item {line.item_code} is disabled or a template and cannot be sold"
+			)
 		if line.scanned_code:
 			owner = context.barcodes.get(line.scanned_code)
 			if owner is None:
 				findings.append(f"Line {line.line_id}: barcode {line.scanned_code} belongs to no item")
 			elif owner != line.item_code:
-				findings.append(f"Line {line.line_id}: barcode {line.scanned_code} belongs to {owner}, not {line.item_code}")
+				findings.append(
+					f"Line {line.line_id}: barcode {line.scanned_code} belongs to {owner}, not {line.item_code}"
+				)
 	return findings
 
 
@@ -137,13 +170,19 @@ def check_reference(txn: AuditTransaction, context: AuditContext) -> list[str]:
 	if txn.transaction_type not in ("Return", "Exchange", "Void"):
 		return []
 	if not txn.original_transaction:
-		return [] if txn.transaction_type == "Exchange" else [f"A {txn.transaction_type.lower()} must name its original"]
+		return (
+			[]
+			if txn.transaction_type == "Exchange"
+			else [f"A {txn.transaction_type.lower()} must name its original"]
+		)
 	original = context.originals.get(txn.original_transaction)
 	if original is None:
 		return [f"Original transaction {txn.original_transaction} is not in the log"]
 	if txn.transaction_type == "Void":
 		if original.status == "Posted":
-			return [f"Original {original.name} is already posted: take the goods back with a return instead of a void"]
+			return [
+				f"Original {original.name} is already posted: take the goods back with a return instead of a void"
+			]
 		return []
 	findings = []
 	if original.transaction_type not in ("Sale", "Exchange"):
@@ -165,9 +204,91 @@ def check_reference(txn: AuditTransaction, context: AuditContext) -> list[str]:
 	return findings
 
 
+def check_promotions(txn: AuditTransaction, context: AuditContext) -> list[str]:
+	"""The till's discount per promotion and line must be what the promotion engine gives for the same
+	basket, customer and moment: a promotion the till gave wrongly, gave a different amount of, or left out
+	is named. Discounts without a promotion (manual markdowns) and ERPNext's own POS are not checked here."""
+	catalogue = context.promotions
+	if catalogue is None or txn.source == "ERPNext POS" or txn.transaction_type not in ("Sale", "Exchange"):
+		return []
+	lines = [line for line in txn.lines if line.direction > 0]
+	given = {(line.line_id, promotion): amount for line in lines for promotion, amount in line.promotions}
+	if not given and not catalogue.touches(
+		(line.item_code, context.item_groups.get(line.item_code)) for line in lines
+	):
+		return []
+	names = {promotion.name for promotion in catalogue.promotions}
+	limited = [p.name for p in catalogue.promotions if p.limit_total or p.limit_per_member]
+	usage = {
+		name: {
+			"total": context.usage_total.get(name, 0),
+			"member": context.usage_member.get((name, txn.member), 0) if txn.member else 0,
+		}
+		for name in limited
+	}
+	result = evaluate(
+		catalogue,
+		{
+			"lines": [
+				{
+					"line_id": line.line_id,
+					"item_code": line.item_code,
+					"item_group": context.item_groups.get(line.item_code),
+					"qty": str(line.qty),
+					"unit_price": str(line.unit_price),
+				}
+				for line in lines
+			]
+		},
+		{
+			"at": txn.ended_at,
+			"timezone": context.time_zone,
+			"store": context.store,
+			"member": txn.member,
+			"member_tags": sorted(context.member_tags.get(txn.member or "", ())),
+			"coupons": list(txn.coupons),
+			"usage": usage,
+			"precision": catalogue.precision,
+		},
+	)
+	expected = {
+		(line["line_id"], part["promotion"]): Decimal(part["amount"])
+		for line in result["lines"]
+		for part in line["promotions"]
+	}
+	findings = []
+	for line_id, promotion in sorted(set(given) | set(expected)):
+		till, engine = given.get((line_id, promotion)), expected.get((line_id, promotion))
+		if till == engine:
+			continue
+		if engine is None:
+			if promotion not in names:
+				why = "is not a promotion running in this store"
+			elif promotion in result["skipped"]:
+				why = SKIP_REASONS[result["skipped"][promotion]]
+			else:
+				why = "gives nothing on this line"
+			findings.append(f"Line {line_id}: promotion {promotion} {why}, but the till gave {till} off")
+		elif till is None:
+			findings.append(
+				f"Line {line_id}: promotion {promotion} gives {engine} off, but the till gave none"
+			)
+		else:
+			findings.append(
+				f"Line {line_id}: promotion {promotion} gives {engine} off, but the till gave {till}"
+			)
+	return findings
+
+
 def audit_transaction(txn: AuditTransaction, context: AuditContext) -> list[str]:
 	"""Every finding for one transaction (empty: it passes)."""
-	return check_totals(txn) + check_items(txn, context) + check_prices(txn, context) + check_reference(txn, context)
+	return (
+		check_totals(txn)
+		+ check_items(txn, context)
+		+ check_prices(txn, context)
+		+ check_reference(txn, context)
+		+ check_promotions(txn, context)
+	)
 
 
 def find_gaps(numbers: Iterable[int], previous_last: int | None = None) -> list[tuple[int, int]]:

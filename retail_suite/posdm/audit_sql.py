@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from retail_suite.db.port import Database, in_placeholders, insert_rows, where_equal
@@ -18,6 +18,8 @@ from retail_suite.posdm.audit import (
 	find_gaps,
 )
 from retail_suite.posdm.tlog import exact
+from retail_suite.promotions.active import load_promotions, usage_counts
+from retail_suite.promotions.engine import Catalogue
 
 CHUNK = 2000
 
@@ -35,9 +37,19 @@ class AuditSummary:
 def load_transactions(db: Database, names: list[str]) -> list[AuditTransaction]:
 	parents = db.sql(
 		"SELECT txn.name, txn.transaction_type, txn.tender_total, txn.change_total, txn.claimed_grand_total, "
-		"txn.original_transaction FROM `tabPOS Transaction` txn WHERE txn.name IN " + in_placeholders(names),
+		"txn.original_transaction, txn.source, txn.ended_at, txn.member, txn.coupons "
+		"FROM `tabPOS Transaction` txn WHERE txn.name IN " + in_placeholders(names),
 		names,
 	)
+	split: dict[tuple[str, int], list[tuple[str, Decimal]]] = defaultdict(list)
+	for row in db.sql(
+		"SELECT disc.parent, disc.line_id, disc.promotion, disc.amount FROM `tabPOS Transaction Discount` disc "
+		"WHERE disc.parent IN " + in_placeholders(names) + " ORDER BY disc.parent, disc.idx",
+		names,
+	):
+		split[(row["parent"], row["line_id"])].append(
+			(row["promotion"], exact(row["amount"]).quantize(Decimal("0.01")))
+		)
 	lines: dict[str, list[AuditLine]] = defaultdict(list)
 	for row in db.sql(
 		"SELECT line.parent, line.line_id, line.item_code, line.qty, line.unit_price, line.discount_amount, "
@@ -56,6 +68,7 @@ def load_transactions(db: Database, names: list[str]) -> list[AuditTransaction]:
 				direction=int(row["direction"]),
 				scanned_code=row["scanned_code"],
 				promotion=row["promotion"],
+				promotions=tuple(split.get((row["parent"], row["line_id"]), ())),
 			)
 		)
 	return [
@@ -67,6 +80,10 @@ def load_transactions(db: Database, names: list[str]) -> list[AuditTransaction]:
 			change_total=exact(row["change_total"]).quantize(Decimal("0.01")),
 			claimed_grand_total=exact(row["claimed_grand_total"]).quantize(Decimal("0.01")),
 			original_transaction=row["original_transaction"],
+			source=row["source"],
+			ended_at=row["ended_at"].isoformat() if row["ended_at"] else None,
+			member=row["member"],
+			coupons=tuple(code for code in (row["coupons"] or "").split(",") if code),
 		)
 		for row in parents
 	]
@@ -75,22 +92,29 @@ def load_transactions(db: Database, names: list[str]) -> list[AuditTransaction]:
 def load_context(db: Database, store: str, transactions: list[AuditTransaction]) -> AuditContext:
 	"""Master data for one store's transactions: items, barcodes, list prices, originals of returns."""
 	store_row = db.sql(
-		"SELECT store.price_list, store.price_tolerance_percent FROM `tabRetail Store` store WHERE store.name = %s",
+		"SELECT store.price_list, store.price_tolerance_percent, store.time_zone, store.company "
+		"FROM `tabRetail Store` store WHERE store.name = %s",
 		(store,),
 	)[0]
 	items = sorted({line.item_code for txn in transactions for line in txn.lines})
 	codes = sorted({line.scanned_code for txn in transactions for line in txn.lines if line.scanned_code})
-	context = AuditContext(price_tolerance_percent=exact(store_row["price_tolerance_percent"] or 1))
+	context = AuditContext(
+		price_tolerance_percent=exact(store_row["price_tolerance_percent"] or 1),
+		store=store,
+		time_zone=store_row["time_zone"] or "UTC",
+	)
 	if items:
 		for row in db.sql(
-			"SELECT item.name, item.disabled, item.has_variants FROM `tabItem` item WHERE item.name IN "
+			"SELECT item.name, item.disabled, item.has_variants, item.item_group FROM `tabItem` item WHERE item.name IN "
 			+ in_placeholders(items),
 			items,
 		):
 			context.items[row["name"]] = not (row["disabled"] or row["has_variants"])
+			context.item_groups[row["name"]] = row["item_group"]
 		for row in db.sql(
 			"SELECT price.item_code, price.price_list_rate FROM `tabItem Price` price "
-			"WHERE price.price_list = %s AND price.selling = 1 AND price.item_code IN " + in_placeholders(items),
+			"WHERE price.price_list = %s AND price.selling = 1 AND price.item_code IN "
+			+ in_placeholders(items),
 			[store_row["price_list"], *items],
 		):
 			context.prices[row["item_code"]] = exact(row["price_list_rate"]).normalize()
@@ -106,7 +130,9 @@ def load_context(db: Database, store: str, transactions: list[AuditTransaction])
 		sold: dict[str, dict[str, Decimal]] = defaultdict(dict)
 		for row in db.sql(
 			"SELECT line.parent, line.item_code, SUM(line.qty) AS qty FROM `tabPOS Transaction Line` line "
-			"WHERE line.direction = 1 AND line.parent IN " + in_placeholders(originals) + " GROUP BY line.parent, line.item_code",
+			"WHERE line.direction = 1 AND line.parent IN "
+			+ in_placeholders(originals)
+			+ " GROUP BY line.parent, line.item_code",
 			originals,
 		):
 			sold[row["parent"]][row["item_code"]] = exact(row["qty"])
@@ -115,7 +141,9 @@ def load_context(db: Database, store: str, transactions: list[AuditTransaction])
 			+ in_placeholders(originals),
 			originals,
 		):
-			context.originals[row["name"]] = OriginalSale(row["name"], row["transaction_type"], row["status"], sold[row["name"]])
+			context.originals[row["name"]] = OriginalSale(
+				row["name"], row["transaction_type"], row["status"], sold[row["name"]]
+			)
 		for row in db.sql(
 			"SELECT txn.original_transaction, line.item_code, SUM(line.qty) AS qty FROM `tabPOS Transaction` txn "
 			"JOIN `tabPOS Transaction Line` line ON line.parent = txn.name "
@@ -125,7 +153,26 @@ def load_context(db: Database, store: str, transactions: list[AuditTransaction])
 			originals,
 		):
 			context.returned_before[(row["original_transaction"], row["item_code"])] = exact(row["qty"])
+	_load_promotions(db, context, store_row["company"], transactions)
 	return context
+
+
+def _load_promotions(
+	db: Database, context: AuditContext, company: str | None, transactions: list[AuditTransaction]
+) -> None:
+	"""The store's promotions over the chunk's days (from the day before, for night windows) and their uses."""
+	moments = sorted(txn.ended_at for txn in transactions if txn.ended_at)
+	if not moments:
+		return
+	first, last = date.fromisoformat(moments[0][:10]), date.fromisoformat(moments[-1][:10])
+	promotions = load_promotions(db, first - timedelta(days=1), last, store=context.store, company=company)
+	if not promotions:
+		return
+	context.promotions = Catalogue(promotions)
+	limited = [p.name for p in context.promotions.promotions if p.limit_total or p.limit_per_member]
+	totals, by_member = usage_counts(db, limited)
+	context.usage_total.update(totals)
+	context.usage_member.update(by_member)
 
 
 def run_audit(
@@ -171,7 +218,9 @@ def run_audit(
 	return summary
 
 
-def _audit_chunk(db: Database, transactions: list[AuditTransaction], context: AuditContext, summary: AuditSummary) -> None:
+def _audit_chunk(
+	db: Database, transactions: list[AuditTransaction], context: AuditContext, summary: AuditSummary
+) -> None:
 	now = datetime.now()
 	updates: dict[tuple[str, str], list[str]] = defaultdict(list)
 	voided_originals: dict[str, str] = {}  # original -> the void that voided it
@@ -187,10 +236,13 @@ def _audit_chunk(db: Database, transactions: list[AuditTransaction], context: Au
 			voided_originals[txn.original_transaction] = txn.name
 			if txn.original_transaction in context.originals:
 				original = context.originals[txn.original_transaction]
-				context.originals[original.name] = OriginalSale(original.name, original.transaction_type, "Voided", original.sold)
+				context.originals[original.name] = OriginalSale(
+					original.name, original.transaction_type, "Voided", original.sold
+				)
 		else:
 			status, message = "Audited", ""
 			summary.audited += 1
+			context.count_use(txn)
 			# later returns in the same run see what this one took back
 			if txn.original_transaction:
 				for line in txn.lines:
@@ -211,7 +263,9 @@ def _audit_chunk(db: Database, transactions: list[AuditTransaction], context: Au
 			"WHERE name = %s AND status <> 'Posted'",
 			(now, f"Voided by {void}", original),
 		)
-		summary.audited -= sum(1 for (status, _m), names in updates.items() if status == "Audited" and original in names)
+		summary.audited -= sum(
+			1 for (status, _m), names in updates.items() if status == "Audited" and original in names
+		)
 	# sales made in ERPNext's own POS were posted by ERPNext: audited, they are done
 	passed = updates.get(("Audited", ""), [])
 	if passed:
@@ -249,7 +303,8 @@ def refresh_gaps(db: Database, terminal_days: set[tuple[str, str, date]]) -> tup
 		for gap in recorded:
 			if (gap["missing_from"], gap["missing_to"]) not in missing and gap["status"] != "Filled":
 				db.execute(
-					"UPDATE `tabPOS Sequence Gap` SET status = 'Filled', modified = %s WHERE name = %s", (now, gap["name"])
+					"UPDATE `tabPOS Sequence Gap` SET status = 'Filled', modified = %s WHERE name = %s",
+					(now, gap["name"]),
 				)
 				filled += 1
 		known = {(gap["missing_from"], gap["missing_to"]) for gap in recorded}
@@ -264,11 +319,35 @@ def refresh_gaps(db: Database, terminal_days: set[tuple[str, str, date]]) -> tup
 			opened += insert_rows(
 				db,
 				"tabPOS Sequence Gap",
-				("name", "terminal", "store", "business_day", "missing_from", "missing_to", "missing_count", "status",
-					"creation", "modified", "owner", "modified_by"),
+				(
+					"name",
+					"terminal",
+					"store",
+					"business_day",
+					"missing_from",
+					"missing_to",
+					"missing_count",
+					"status",
+					"creation",
+					"modified",
+					"owner",
+					"modified_by",
+				),
 				[
-					(f"GAP-{terminal}-{business_day}-{start}", terminal, store, business_day, start, end, end - start + 1,
-						"Open", now, now, "Administrator", "Administrator")
+					(
+						f"GAP-{terminal}-{business_day}-{start}",
+						terminal,
+						store,
+						business_day,
+						start,
+						end,
+						end - start + 1,
+						"Open",
+						now,
+						now,
+						"Administrator",
+						"Administrator",
+					)
 					for start, end in new
 				],
 			)

@@ -207,18 +207,28 @@ def build_drafts(db: Database, store: str, business_day: date, mode: str, claim:
 		for kind in ("Sales", "Returns"):
 			if kind in has_lines[name]:
 				draft_for(kind, name).transactions.append(name)
+	parts: dict[tuple[str, int], list[tuple[str, Decimal]]] = defaultdict(list)
 	for row in db.sql(
-		"SELECT line.parent, line.direction, line.promotion, SUM(line.discount_amount) AS amount, COUNT(*) AS line_count "
-		"FROM `tabPOS Transaction Line` line JOIN `tabPOS Transaction` txn ON txn.name = line.parent "
-		"WHERE txn.posting_document = %s AND line.discount_amount <> 0 "
-		"GROUP BY line.parent, line.direction, line.promotion",
+		"SELECT disc.parent, disc.line_id, disc.promotion, disc.amount FROM `tabPOS Transaction Discount` disc "
+		"JOIN `tabPOS Transaction` txn ON txn.name = disc.parent WHERE txn.posting_document = %s",
+		(claim,),
+	):
+		parts[(row["parent"], row["line_id"])].append((row["promotion"], exact(row["amount"]).quantize(ZERO)))
+	for row in db.sql(
+		"SELECT line.parent, line.line_id, line.direction, line.discount_amount FROM `tabPOS Transaction Line` line "
+		"JOIN `tabPOS Transaction` txn ON txn.name = line.parent "
+		"WHERE txn.posting_document = %s AND line.discount_amount <> 0",
 		(claim,),
 	):
 		draft = draft_for("Sales" if row["direction"] > 0 else "Returns", row["parent"])
-		promotion = row["promotion"] or "(manual discount)"
-		entry = draft.discounts.setdefault(promotion, [ZERO, 0])
-		entry[0] += exact(row["amount"]).quantize(ZERO)
-		entry[1] += int(row["line_count"])
+		line_parts = parts.get((row["parent"], row["line_id"]), [])
+		manual = exact(row["discount_amount"]).quantize(ZERO) - sum((amount for _, amount in line_parts), ZERO)
+		if manual:
+			line_parts = [*line_parts, ("(manual discount)", manual)]
+		for promotion, amount in line_parts:  # per promotion: its amount and the lines it discounted
+			entry = draft.discounts.setdefault(promotion, [ZERO, 0])
+			entry[0] += amount
+			entry[1] += 1
 	return [draft for _, draft in sorted(drafts.items(), key=lambda pair: (pair[0][1], pair[0][0] != "Sales"))]
 
 

@@ -550,6 +550,14 @@ class Catalogue:
 			for group in promotion.item_groups | promotion.reward_item_groups:
 				self.by_group.setdefault(group, []).append(index)
 
+	def touches(self, items: Iterable[tuple[str, str | None]]) -> bool:
+		"""Whether any promotion could apply to these (item code, item group) pairs."""
+		if self.for_all:
+			return True
+		return any(
+			code in self.by_item or (group is not None and group in self.by_group) for code, group in items
+		)
+
 	def candidates(self, lines: Iterable[LineState]) -> list[Promotion]:
 		found = set(self.for_all)
 		for line in lines:

@@ -43,6 +43,7 @@ TRAFFIC_CONFIG = TrafficConfig(
 	return_rate=0.03,
 	exchange_rate=0.01,
 	void_rate=0.01,
+	no_sale_rate=0.01,
 	split_tender_rate=0.1,
 )
 BUSINESS_DAY = CHAIN_CONFIG.start_date

@@ -1,0 +1,229 @@
+"""Active promotions read from the database (store layer): one query per table, engine dicts out."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+
+from retail_suite.db.port import Database, in_placeholders, insert_rows
+from retail_suite.promotions.definition import engine_promotion
+
+HEADER_SQL = (
+	"SELECT promo.name, promo.promotion_type, promo.stacking, promo.priority, promo.discount_percent, "
+	"promo.discount_amount, promo.special_price, promo.min_qty, promo.buy_qty, promo.get_qty, promo.group_qty, "
+	"promo.repeat_tier, promo.valid_from, promo.valid_upto, promo.monday, promo.tuesday, promo.wednesday, "
+	"promo.thursday, promo.friday, promo.saturday, promo.sunday, promo.members_only, promo.member_tags, "
+	"promo.coupon_code, promo.limit_per_member, promo.limit_total, promo.company "
+	"FROM `tabRetail Promotion` promo "
+	"WHERE promo.enabled = 1 AND (promo.valid_upto IS NULL OR promo.valid_upto >= %s) "
+	"AND (promo.valid_from IS NULL OR promo.valid_from <= %s) ORDER BY promo.name"
+)
+
+
+def load_promotions(
+	db: Database,
+	first_day: date,
+	last_day: date | None = None,
+	store: str | None = None,
+	company: str | None = None,
+) -> list[dict[str, Any]]:
+	"""Enabled promotions running on any day of [first_day, last_day] (in a store and company, when given),
+	as engine promotion dicts. The window's day-before is included so a night window opened the evening
+	before still counts."""
+	last_day = last_day or first_day
+	headers = [
+		row
+		for row in db.sql(HEADER_SQL, (first_day, last_day))
+		if not company or not row["company"] or row["company"] == company
+	]
+	if not headers:
+		return []
+	names = [row["name"] for row in headers]
+	children: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+	for row in db.sql(
+		"SELECT item.parent, item.item_code, item.item_group, item.qty, item.is_reward "
+		"FROM `tabRetail Promotion Item` item WHERE item.parent IN "
+		+ in_placeholders(names)
+		+ " ORDER BY item.idx",
+		names,
+	):
+		children[row["parent"]]["items"].append(row)
+	for row in db.sql(
+		"SELECT tier.parent, tier.threshold, tier.discount_amount, tier.discount_percent "
+		"FROM `tabRetail Promotion Tier` tier WHERE tier.parent IN "
+		+ in_placeholders(names)
+		+ " ORDER BY tier.idx",
+		names,
+	):
+		children[row["parent"]]["tiers"].append(row)
+	for row in db.sql(
+		"SELECT hours.parent, hours.start_time, hours.end_time FROM `tabRetail Promotion Hours` hours "
+		"WHERE hours.parent IN " + in_placeholders(names) + " ORDER BY hours.idx",
+		names,
+	):
+		children[row["parent"]]["hours"].append(row)
+	for row in db.sql(
+		"SELECT link.parent, link.store FROM `tabRetail Promotion Store` link WHERE link.parent IN "
+		+ in_placeholders(names),
+		names,
+	):
+		children[row["parent"]]["stores"].append(row)
+	promotions = []
+	for header in headers:
+		rows = children[header["name"]]
+		if store and rows["stores"] and store not in {row["store"] for row in rows["stores"]}:
+			continue
+		promotions.append(
+			engine_promotion(header, rows["items"], rows["tiers"], rows["hours"], rows["stores"])
+		)
+	return promotions
+
+
+def usage_counts(db: Database, promotions: list[str]) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+	"""Uses so far of promotions with limits — transactions that passed audit carrying a discount of each —
+	in total and per (promotion, member)."""
+	totals: dict[str, int] = {}
+	by_member: dict[tuple[str, str], int] = {}
+	if not promotions:
+		return totals, by_member
+	for row in db.sql(
+		"SELECT disc.promotion, txn.member, COUNT(DISTINCT txn.name) AS uses FROM `tabPOS Transaction Discount` disc "
+		"JOIN `tabPOS Transaction` txn ON txn.name = disc.parent "
+		"WHERE txn.status IN ('Audited', 'Posted') AND disc.promotion IN "
+		+ in_placeholders(promotions)
+		+ " GROUP BY disc.promotion, txn.member",
+		promotions,
+	):
+		totals[row["promotion"]] = totals.get(row["promotion"], 0) + int(row["uses"])
+		if row["member"]:
+			by_member[(row["promotion"], row["member"])] = int(row["uses"])
+	return totals, by_member
+
+
+PROMOTION_COLUMNS = (
+	"promotion_code",
+	"title",
+	"promotion_type",
+	"source",
+	"enabled",
+	"company",
+	"stacking",
+	"priority",
+	"discount_percent",
+	"discount_amount",
+	"special_price",
+	"min_qty",
+	"buy_qty",
+	"get_qty",
+	"group_qty",
+	"repeat_tier",
+	"valid_from",
+	"valid_upto",
+	"monday",
+	"tuesday",
+	"wednesday",
+	"thursday",
+	"friday",
+	"saturday",
+	"sunday",
+	"members_only",
+	"member_tags",
+	"coupon_code",
+	"limit_per_member",
+	"limit_total",
+)
+CHILD_COLUMNS = {
+	"items": ("Retail Promotion Item", ("item_code", "item_group", "qty", "is_reward")),
+	"tiers": ("Retail Promotion Tier", ("threshold", "discount_amount", "discount_percent")),
+	"hours": ("Retail Promotion Hours", ("start_time", "end_time")),
+	"stores": ("Retail Promotion Store", ("store",)),
+}
+_DEFAULTS = {"stacking": "Stackable", "source": "Manual", "enabled": 1}
+
+
+def save_promotion(db: Database, header: dict[str, Any], children: dict[str, list[dict[str, Any]]]) -> str:
+	"""Write one Retail Promotion with its rows (standalone host and demo; the desk form does this on a site).
+	An existing promotion of the same code is replaced."""
+	name = header.get("promotion_code") or header["name"]
+	now = datetime.now()
+	stamp = (now, now, "Administrator", "Administrator")
+	db.execute("DELETE FROM `tabRetail Promotion` WHERE name = %s", (name,))
+	db.execute("DELETE FROM `tabRetail Promotion Item` WHERE parent = %s", (name,))
+	db.execute("DELETE FROM `tabRetail Promotion Tier` WHERE parent = %s", (name,))
+	db.execute("DELETE FROM `tabRetail Promotion Hours` WHERE parent = %s", (name,))
+	db.execute("DELETE FROM `tabRetail Promotion Store` WHERE parent = %s", (name,))
+	values = []
+	for column in PROMOTION_COLUMNS:
+		value = header.get(column, _DEFAULTS.get(column))
+		values.append(
+			name if column == "promotion_code" else (0 if value is None and column in _FLAGS else value)
+		)
+	insert_rows(
+		db,
+		"tabRetail Promotion",
+		("name", *PROMOTION_COLUMNS, "creation", "modified", "owner", "modified_by"),
+		[(name, *values, *stamp)],
+	)
+	for fieldname, (doctype, columns) in CHILD_COLUMNS.items():
+		rows = children.get(fieldname) or []
+		insert_rows(
+			db,
+			f"tab{doctype}",
+			(
+				"name",
+				"parent",
+				"parentfield",
+				"parenttype",
+				"idx",
+				*columns,
+				"creation",
+				"modified",
+				"owner",
+				"modified_by",
+			),
+			[
+				(
+					f"{name}-{fieldname}-{idx}",
+					name,
+					fieldname,
+					"Retail Promotion",
+					idx,
+					*(_child_value(row, column) for column in columns),
+					*stamp,
+				)
+				for idx, row in enumerate(rows, 1)
+			],
+		)
+	return name
+
+
+_FLAGS = {
+	"repeat_tier",
+	"monday",
+	"tuesday",
+	"wednesday",
+	"thursday",
+	"friday",
+	"saturday",
+	"sunday",
+	"members_only",
+	"priority",
+	"buy_qty",
+	"get_qty",
+	"group_qty",
+	"limit_per_member",
+	"limit_total",
+	"enabled",
+	"discount_percent",
+	"discount_amount",
+	"special_price",
+	"min_qty",
+}
+
+
+def _child_value(row: dict[str, Any], column: str) -> Any:
+	value = row.get(column)
+	if value is None and column in ("qty", "is_reward", "threshold", "discount_amount", "discount_percent"):
+		return 1 if column == "qty" else 0
+	return value
