@@ -23,6 +23,7 @@ from retail_suite.db import get_database
 from retail_suite.db.cache import get_cache
 from retail_suite.posdm.audit_sql import run_audit
 from retail_suite.posdm.ingest import ingest_records
+from retail_suite.posdm.invoice_lines import rate_pieces, with_batches
 from retail_suite.posdm.posting import EXCHANGE_CREDIT, aggregate_all
 from retail_suite.posdm.store_day import blockers, expected_tenders
 from retail_suite.setup.roles import require_roles
@@ -164,9 +165,15 @@ def build_sales_invoice(posting) -> Any:
 			),
 		}
 	)
+	line_discounts = Decimal("0")
 	for row in posting.items:
 		warehouse = row.warehouse or store.warehouse
-		for batch_no, qty in _batches(row, warehouse, posting.business_day, is_return):
+		pieces = rate_pieces(Decimal(str(row.qty)), Decimal(str(row.unit_price)), Decimal(str(row.net_amount)))
+		if pieces is None:  # weighed goods: the discount goes on the invoice as a whole
+			pieces = [(Decimal(str(row.qty)), Decimal(str(row.unit_price)))]
+		else:
+			line_discounts += Decimal(str(row.discount_amount))
+		for batch_no, qty, rate in with_batches(_batches(row, warehouse, posting.business_day, is_return), pieces):
 			invoice.append(
 				"items",
 				{
@@ -174,7 +181,8 @@ def build_sales_invoice(posting) -> Any:
 					"qty": sign * qty,
 					"uom": row.uom,
 					"price_list_rate": flt(row.unit_price),
-					"rate": flt(row.unit_price),
+					"discount_amount": flt(Decimal(str(row.unit_price)) - rate),
+					"rate": flt(rate),
 					"warehouse": warehouse,
 					"batch_no": batch_no,
 					"use_serial_batch_fields": 1 if batch_no else 0,
@@ -182,9 +190,10 @@ def build_sales_invoice(posting) -> Any:
 					"cost_center": store.cost_center,
 				},
 			)
-	if flt(posting.discount_total):
+	rest = Decimal(str(posting.discount_total)) - line_discounts
+	if rest:
 		invoice.apply_discount_on = "Net Total"
-		invoice.discount_amount = sign * flt(posting.discount_total)
+		invoice.discount_amount = sign * flt(rest)
 	for account, amount in _tax_by_account(posting).items():
 		invoice.append(
 			"taxes",

@@ -69,6 +69,7 @@ def demo_chain():
 POSDM_TABLES = (
 	"POS Transaction Line",
 	"POS Transaction Tender",
+	"POS Transaction Discount",
 	"POS Transaction",
 	"POS Sequence Gap",
 	"POS Posting Item",
