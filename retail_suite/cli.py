@@ -446,6 +446,41 @@ def members_tag(ctx: Context, full: bool, as_of) -> None:
 		sys.exit(1)
 
 
+@cli.group()
+def campaign() -> None:
+	"""Member campaigns: birthday care, slow movers, custom — coupons issued once per member and period."""
+
+
+@campaign.command(name="run")
+@click.option("--as-of", "as_of", required=True, type=click.DateTime(["%Y-%m-%d"]), help="the day the campaigns run for")
+@click.option("--campaign", "name", help="only this campaign (also when disabled)")
+@click.pass_obj
+def campaign_run(ctx: Context, as_of, name: str | None) -> None:
+	"""Issue coupons to the members each enabled campaign is for, then record redemptions and sales after."""
+	from retail_suite.membership.campaigns import run_campaigns
+
+	db = open_database(ctx.settings)
+	with progress_bars() as bar:
+		runs = run_campaigns(db, as_of.date(), name, progress=bar)
+	db.close()
+	table = RichTable(title=f"Campaigns as of {as_of.date()}", title_justify="left")
+	for column in ("Campaign", "Period", "Issued now", "Targeted", "Redeemed", "Rate", "Sales after"):
+		table.add_column(column, justify="left" if column in ("Campaign", "Period") else "right")
+	for run in runs:
+		result = run.result
+		table.add_row(
+			run.campaign, run.period_key, f"{run.issued:,}", f"{result.targeted:,}", f"{result.redeemed:,}",
+			f"{result.redemption_rate:.1%}", f"{result.sales_after:,.2f}",
+		)
+	console.print(table)
+	if not runs:
+		console.print("no enabled campaign: create a Retail Campaign first")
+	console.print(
+		f"{sum(run.issued for run in runs):,} coupons issued, {sum(run.redeemed for run in runs):,} newly redeemed "
+		"(the standalone host sends no messages: they stay Pending)"
+	)
+
+
 @cli.command(name="bench")
 @click.option("--output", default="BENCHMARKS.md", show_default=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--repeat", default=5, show_default=True, type=click.IntRange(1, 100), help="runs per measurement")

@@ -184,6 +184,7 @@ ERPNEXT_SLICE: dict[str, SliceTable] = {
 			"customer_group": _f("Link", options="Customer Group", search_index=1),
 			"territory": _f("Link", options="Territory"),
 			"mobile_no": _f("Read Only"),
+			"email_id": _f("Read Only"),
 			"gender": _f("Link", options="Gender"),
 			"disabled": _f("Check"),
 			"loyalty_program": _f("Link", options="Loyalty Program"),

@@ -36,6 +36,8 @@ scheduler_events = {
 		"retail_suite.membership.erpnext_tags.enqueue_nightly",
 		# members' points: book what was audited but not posted, take back voids, lapse expired points
 		"retail_suite.membership.erpnext_points.book_points_daily",
+		# member campaigns: birthday coupons and messages, slow movers; redemptions and sales after
+		"retail_suite.membership.erpnext_campaigns.run_campaigns_daily",
 	],
 }
 

@@ -40,6 +40,11 @@ COMPOSITE_INDEXES: dict[str, tuple[CompositeIndex, ...]] = {
 		CompositeIndex("member_day", ("member", "business_day")),
 		CompositeIndex("open_lots", ("expiry_booked", "expiry_date")),
 	),
+	"Retail Campaign Member": (
+		# no member receives the same campaign twice in its period
+		CompositeIndex("campaign_member_period", ("campaign", "member", "period_key"), unique=True),
+		CompositeIndex("campaign_follow_up", ("campaign", "follow_up_until")),
+	),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from retail_suite.membership.erpnext_campaigns import ensure_campaign_notification
 from retail_suite.membership.erpnext_points import ensure_loyalty_program
 from retail_suite.setup.custom_fields import ACCOUNTING_DIMENSIONS, CUSTOM_FIELDS, FRAPPE_ONLY_CUSTOM_FIELDS
 from retail_suite.setup.roles import create_roles
@@ -15,6 +16,7 @@ def after_install() -> None:
 	sync_custom_fields()
 	create_accounting_dimensions()
 	ensure_loyalty_program()
+	ensure_campaign_notification()
 	frappe.db.commit()
 
 
@@ -23,6 +25,7 @@ def after_migrate() -> None:
 	sync_custom_fields()
 	create_accounting_dimensions()
 	ensure_loyalty_program()
+	ensure_campaign_notification()
 
 
 def sync_custom_fields() -> None:
