@@ -143,6 +143,14 @@ class TestRetailPromotion(FrappeTestCase):
 		)
 		income = frappe.get_cached_value("Company", company, "default_income_account")
 		self.assertAlmostEqual({row.account: flt(row.net) for row in gl}[income], float(good["totals"]["grand"]), places=2)
+		# the accountant's and marketer's report counts the use and the discount
+		from retail_suite.promotions.report.promotion_performance.promotion_performance import execute
+
+		_columns, rows, _message, chart = execute({"from_date": business_day, "to_date": business_day, "store": store})
+		row = next(row for row in rows if row["promotion"] == "TEST-B2G1")
+		self.assertEqual(row["uses"], 1)
+		self.assertAlmostEqual(float(row["discount"]), float(D(str(self.b2g1_item.price))), places=2)
+		self.assertIn("TEST-B2G1", chart["data"]["labels"])
 
 	def test_compiled_pricing_rule_is_honoured_by_a_standard_invoice(self) -> None:
 		company = self.chain.config.company
