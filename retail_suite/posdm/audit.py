@@ -92,9 +92,25 @@ class AuditContext:
 	#: uses so far of promotions with a limit: promotion -> total, (promotion, member) -> by the member
 	usage_total: dict[str, int] = field(default_factory=dict)
 	usage_member: dict[tuple[str, str], int] = field(default_factory=dict)
+	#: (member, coupon code) -> (what the code unlocks in the engine, the transaction that redeemed it):
+	#: a campaign coupon of that member, good once
+	coupon_tokens: dict[tuple[str, str], tuple[str, str | None]] = field(default_factory=dict)
+
+	def coupons_of(self, txn: AuditTransaction) -> list[str]:
+		"""The codes the engine sees: as presented, plus campaign tokens for the member's unredeemed coupons."""
+		seen = list(txn.coupons)
+		for code in txn.coupons:
+			token = self.coupon_tokens.get((txn.member or "", code))
+			if token and token[1] in (None, txn.name):
+				seen.append(token[0])
+		return seen
 
 	def count_use(self, txn: AuditTransaction) -> None:
 		"""A transaction that passed uses each promotion on its lines once (for usage limits)."""
+		for code in txn.coupons:  # a campaign coupon is good once
+			key = (txn.member or "", code)
+			if key in self.coupon_tokens and self.coupon_tokens[key][1] is None:
+				self.coupon_tokens[key] = (self.coupon_tokens[key][0], txn.name)
 		used = {promotion for line in txn.lines for promotion, _ in line.promotions}
 		for promotion in used:
 			self.usage_total[promotion] = self.usage_total.get(promotion, 0) + 1
@@ -246,7 +262,7 @@ def check_promotions(txn: AuditTransaction, context: AuditContext) -> list[str]:
 			"store": context.store,
 			"member": txn.member,
 			"member_tags": sorted(context.member_tags.get(txn.member or "", ())),
-			"coupons": list(txn.coupons),
+			"coupons": context.coupons_of(txn),
 			"usage": usage,
 			"precision": catalogue.precision,
 		},

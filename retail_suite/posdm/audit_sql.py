@@ -18,7 +18,7 @@ from retail_suite.posdm.audit import (
 	find_gaps,
 )
 from retail_suite.posdm.tlog import exact
-from retail_suite.promotions.active import load_promotions, usage_counts
+from retail_suite.promotions.active import coupon_tokens, load_promotions, member_tags, usage_counts
 from retail_suite.promotions.engine import Catalogue
 
 CHUNK = 2000
@@ -173,6 +173,12 @@ def _load_promotions(
 	totals, by_member = usage_counts(db, limited)
 	context.usage_total.update(totals)
 	context.usage_member.update(by_member)
+	members = sorted({txn.member for txn in transactions if txn.member})
+	if members:
+		context.member_tags.update(member_tags(db, members))
+	presented = sorted({(txn.member, code) for txn in transactions if txn.member for code in txn.coupons})
+	if presented:
+		context.coupon_tokens.update(coupon_tokens(db, presented))
 
 
 def run_audit(

@@ -69,15 +69,62 @@ def load_promotions(
 		names,
 	):
 		children[row["parent"]]["stores"].append(row)
+	campaign_promotions = {
+		row["promotion"]
+		for row in db.sql(
+			"SELECT DISTINCT campaign.promotion FROM `tabRetail Campaign` campaign "
+			"WHERE campaign.enabled = 1 AND campaign.promotion IS NOT NULL"
+		)
+	}
 	promotions = []
 	for header in headers:
 		rows = children[header["name"]]
 		if store and rows["stores"] and store not in {row["store"] for row in rows["stores"]}:
 			continue
+		# a campaign's promotion is redeemed with the coupon the campaign gave the member
+		extra = [campaign_token(header["name"])] if header["name"] in campaign_promotions else []
 		promotions.append(
-			engine_promotion(header, rows["items"], rows["tiers"], rows["hours"], rows["stores"])
+			engine_promotion(header, rows["items"], rows["tiers"], rows["hours"], rows["stores"], extra_coupons=extra)
 		)
 	return promotions
+
+
+def campaign_token(promotion: str) -> str:
+	"""The coupon code the engine sees when a member presents a coupon their campaign issued for `promotion`."""
+	return f"CAMPAIGN:{promotion}"
+
+
+def member_tags(db: Database, members: list[str]) -> dict[str, frozenset[str]]:
+	"""Each member's tags (from the tag rules' last run)."""
+	found: dict[str, set[str]] = defaultdict(set)
+	for chunk_start in range(0, len(members), 1000):
+		chunk = members[chunk_start : chunk_start + 1000]
+		for row in db.sql(
+			"SELECT tag.member, tag.tag FROM `tabRetail Member Tag` tag WHERE tag.member IN " + in_placeholders(chunk),
+			chunk,
+		):
+			found[row["member"]].add(row["tag"])
+	return {member: frozenset(tags) for member, tags in found.items()}
+
+
+def coupon_tokens(db: Database, presented: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str | None]]:
+	"""(member, code) -> (engine token, the transaction that redeemed it or None), for campaign coupons
+	issued to that member; a code issued to someone else unlocks nothing."""
+	codes = sorted({code for _member, code in presented})
+	if not codes:
+		return {}
+	wanted = set(presented)
+	tokens = {}
+	for row in db.sql(
+		"SELECT issued.member, issued.coupon_code, issued.promotion, issued.redeemed_transaction "
+		"FROM `tabRetail Campaign Member` issued WHERE issued.promotion IS NOT NULL AND issued.coupon_code IN "
+		+ in_placeholders(codes),
+		codes,
+	):
+		key = (row["member"], row["coupon_code"])
+		if key in wanted:
+			tokens[key] = (campaign_token(row["promotion"]), row["redeemed_transaction"] or None)
+	return tokens
 
 
 def usage_counts(db: Database, promotions: list[str]) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
