@@ -21,6 +21,8 @@ SEED = 20261127
 ITEMS = 2000
 #: promotions target items I0000..I0599; baskets draw most lines from them
 PROMOTED = 600
+#: bundles pair items I0000..I0049; baskets draw a fifth of their lines from them
+HOT = 50
 GROUPS = 40
 CONTEXT: dict[str, Any] = {
 	"at": "2026-11-27T18:30:00+08:00",
@@ -92,9 +94,8 @@ def _promotion(random: Lcg, number: int) -> dict[str, Any]:
 	}
 	target = random.below(100)
 	if kind == "bundle":
-		raw["components"] = [
-			{"item_code": code, "qty": 1 + random.below(2)} for code in _promoted_items(random, 2)
-		]
+		first, second = _item_code(random.below(HOT)), _item_code(random.below(HOT))
+		raw["components"] = [{"item_code": first, "qty": 1}, {"item_code": second, "qty": 1}]
 		raw["price"] = _money(200 + random.below(1500))
 	elif kind == "spend_tiers":
 		if target >= 30:  # else: the whole basket
@@ -156,7 +157,13 @@ def _promotion(random: Lcg, number: int) -> dict[str, Any]:
 def _basket(random: Lcg) -> dict[str, Any]:
 	lines = []
 	for line_id in range(1, 51):
-		index = random.below(PROMOTED) if random.below(10) < 6 else PROMOTED + random.below(ITEMS - PROMOTED)
+		where = random.below(10)
+		if where < 2:
+			index = random.below(HOT)
+		elif where < 6:
+			index = random.below(PROMOTED)
+		else:
+			index = PROMOTED + random.below(ITEMS - PROMOTED)
 		weighed = index % 10 == 9
 		lines.append(
 			{

@@ -75,3 +75,31 @@ def till_promotions(store: str, business_day: str | None = None) -> list[dict[st
 	day = business_day or nowdate()
 	company = frappe.db.get_value("Retail Store", store, "company")
 	return load_promotions(FrappeDatabase(), frappe.utils.add_days(day, -1), day, store=store, company=company)
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+def member_context(member: str, coupons: str | list | None = None) -> dict[str, Any]:
+	"""What the till's promotion engine needs to know about a member: tags, which presented coupons are the
+	member's own unredeemed campaign coupons, and uses so far of promotions with a limit."""
+	require_roles("Retail Cashier", "Retail Terminal", "Store Manager", "Retail Manager", "System Manager")
+	from retail_suite.promotions.active import coupon_tokens, member_tags, usage_counts
+
+	if not frappe.db.exists("Customer", member):
+		frappe.throw(_("Member {0} does not exist").format(member), frappe.DoesNotExistError)
+	presented = frappe.parse_json(coupons) if isinstance(coupons, str) and coupons.startswith("[") else coupons
+	presented = [code for code in (presented if isinstance(presented, list) else [presented] if presented else []) if code]
+	db = FrappeDatabase()
+	tokens = coupon_tokens(db, [(member, code) for code in presented])
+	limited = frappe.get_all(
+		"Retail Promotion",
+		filters={"enabled": 1},
+		or_filters={"limit_total": [">", 0], "limit_per_member": [">", 0]},
+		pluck="name",
+	)
+	totals, by_member = usage_counts(db, limited)
+	return {
+		"member": member,
+		"member_tags": sorted(member_tags(db, [member]).get(member, ())),
+		"coupons": presented + [token for token, redeemed in tokens.values() if not redeemed],
+		"usage": {name: {"total": totals.get(name, 0), "member": by_member.get((name, member), 0)} for name in limited},
+	}

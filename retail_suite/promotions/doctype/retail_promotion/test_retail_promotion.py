@@ -223,7 +223,7 @@ class TestRetailPromotion(FrappeTestCase):
 		self.assertFalse(frappe.db.exists("Retail Promotion", "TEST-EXCL-B"))
 
 	def test_cashier_reads_the_tills_promotions_but_cannot_change_them(self) -> None:
-		from retail_suite.promotions.erpnext import till_promotions
+		from retail_suite.promotions.erpnext import member_context, till_promotions
 
 		company = self.chain.config.company
 		make_promotion(
@@ -235,6 +235,10 @@ class TestRetailPromotion(FrappeTestCase):
 		try:
 			names = {promotion["name"] for promotion in till_promotions(self.chain.stores[0].code)}
 			self.assertIn("TEST-TILL", names)
+			member = frappe.get_all("Customer", {"retail_card_number": ["is", "set"]}, pluck="name", limit=1)[0]
+			context = member_context(member, '["NOT-A-CODE"]')
+			self.assertEqual(context["member"], member)
+			self.assertEqual(context["coupons"], ["NOT-A-CODE"])  # unknown codes unlock nothing
 			self.assertFalse(frappe.has_permission("Retail Promotion", "write"))
 			self.assertFalse(frappe.has_permission("Pricing Rule", "read"))
 		finally:
