@@ -45,6 +45,6 @@ scheduler_events = {
 fixtures: list[dict] = []
 
 # Desk: pure JS rules shared with the till (twins of the Python engine)
-app_include_js = ["/assets/retail_suite/js/retail_barcode.js"]
+app_include_js = ["/assets/retail_suite/js/retail_barcode.js", "/assets/retail_suite/js/retail_promotions.js"]
 
 export_python_type_annotations = True
