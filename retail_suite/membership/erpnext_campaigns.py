@@ -95,7 +95,7 @@ def run_campaign_on_site(campaign: Campaign | str, as_of: date | str | None = No
 		issued += 1
 		status = row["message_status"]
 		if status == "Pending" and row["channel"] == "Email":
-			status = "Queued"  # the Notification has queued the email
+			status = _email_status(document.name)
 		elif status == "Pending" and row["channel"] == "SMS":
 			status = _send_sms(row)
 		document.db_set("message_status", status, update_modified=False)
@@ -173,6 +173,15 @@ def _insert_member(campaign: Campaign, row: dict[str, Any], as_of: date):
 				"message": fresh["message"],
 			}
 	frappe.throw(_("Campaign {0}: no free coupon code for member {1}").format(campaign.name, row["member"]))
+
+
+def _email_status(name: str) -> str:
+	"""Queued when the Notification put the email in Frappe's queue; Failed when it could not (no outgoing
+	Email Account, for one: Frappe's Error Log says why)."""
+	queued = frappe.db.exists(
+		"Email Queue", {"reference_doctype": "Retail Campaign Member", "reference_name": name}
+	)
+	return "Queued" if queued else "Failed"
 
 
 def _send_sms(row: dict[str, Any]) -> str:

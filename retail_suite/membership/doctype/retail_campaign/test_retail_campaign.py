@@ -37,6 +37,18 @@ class TestRetailCampaign(FrappeTestCase):
 		super().setUpClass()
 		chain = demo_chain()
 		ensure_campaign_notification()
+		if not frappe.db.exists("Email Account", {"default_outgoing": 1, "enable_outgoing": 1}):
+			frappe.get_doc(
+				{
+					"doctype": "Email Account",
+					"email_account_name": "_Test Retail Outgoing",
+					"email_id": "retail.outgoing@example.com",
+					"enable_outgoing": 1,
+					"default_outgoing": 1,
+					"smtp_server": "localhost",
+					"no_smtp_authentication": 1,
+				}
+			).insert(ignore_permissions=True)
 		frappe.db.delete("Retail Campaign Member", {"campaign": CAMPAIGN})
 		if not frappe.db.exists("Retail Campaign", CAMPAIGN):
 			frappe.get_doc(
