@@ -119,6 +119,14 @@ class AuditContext:
 				self.usage_member[key] = self.usage_member.get(key, 0) + 1
 
 
+def plain(value: Decimal, places: int = 0) -> str:
+	"""A number as a store manager writes it, with at least `places` decimals: 100.00, not 1E+2; 1, not
+	1.000000000."""
+	whole, _, fraction = format(value.normalize(), "f").partition(".")
+	fraction = fraction.ljust(places, "0")
+	return f"{whole}.{fraction}" if fraction else whole
+
+
 def check_totals(txn: AuditTransaction) -> list[str]:
 	"""Lines − discounts + taxes must equal what the till claimed and what was tendered."""
 	findings = []
@@ -175,8 +183,8 @@ def check_prices(txn: AuditTransaction, context: AuditContext) -> list[str]:
 		deviation = abs(line.unit_price - list_price) / list_price * 100
 		if deviation > context.price_tolerance_percent:
 			findings.append(
-				f"Line {line.line_id}: price {line.unit_price} of {line.item_code} is {deviation:.1f}% off the list "
-				f"price {list_price} (tolerance {context.price_tolerance_percent}%)"
+				f"Line {line.line_id}: price {plain(line.unit_price, 2)} of {line.item_code} is {deviation:.1f}% off the list "
+				f"price {plain(list_price, 2)} (tolerance {plain(context.price_tolerance_percent)}%)"
 			)
 	return findings
 

@@ -167,10 +167,10 @@ def test_price_within_tolerance(price: str) -> None:
 
 def test_price_outside_tolerance() -> None:
 	assert check_prices(txn(line(unit_price="4.55")), context()) == [
-		"Line 1: price 4.55 of GRO-0001 is 1.1% off the list price 4.5 (tolerance 1%)"
+		"Line 1: price 4.55 of GRO-0001 is 1.1% off the list price 4.50 (tolerance 1%)"
 	]
 	assert check_prices(txn(line(2, "GRO-0002", "1", "8.00")), context(price_tolerance_percent=D("5"))) == [
-		"Line 2: price 8.00 of GRO-0002 is 20.0% off the list price 10 (tolerance 5%)"
+		"Line 2: price 8.00 of GRO-0002 is 20.0% off the list price 10.00 (tolerance 5%)"
 	]
 
 
