@@ -40,7 +40,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -159,7 +159,7 @@ class Promotion:
 	limit_per_member: int = 0
 	limit_total: int = 0
 
-	@property
+	@cached_property
 	def targets_all(self) -> bool:
 		return not self.items and not self.item_groups and not self.components
 
@@ -220,7 +220,7 @@ def compile_promotion(raw: Mapping[str, Any], precision: int = 2) -> Promotion:
 	window = Window(
 		valid_from=_date(window_raw.get("valid_from"), f"promotion {name}: window.valid_from"),
 		valid_upto=_date(window_raw.get("valid_upto"), f"promotion {name}: window.valid_upto"),
-		days=frozenset(int(day) for day in window_raw.get("days") or ()),
+		days=frozenset(_whole(day, f"promotion {name}: window.days") for day in window_raw.get("days") or ()),
 		hours=tuple(
 			(
 				_minutes(span.get("start"), f"promotion {name}: window.hours.start"),
@@ -238,25 +238,23 @@ def compile_promotion(raw: Mapping[str, Any], precision: int = 2) -> Promotion:
 		)
 		for tier in raw.get("tiers") or ()
 	)
-	return Promotion(
+	promotion = Promotion(
 		name=name,
 		kind=kind,
 		stacking=stacking,
-		priority=int(raw.get("priority") or 0),
+		priority=_whole(raw.get("priority") or 0, f"promotion {name}: priority"),
 		items=_names(raw, "items"),
 		item_groups=_names(raw, "item_groups"),
 		percent=scaled(raw.get("percent", 0), 2, f"{where} percent"),
 		amount=scaled(raw.get("amount", 0), precision, f"{where} amount"),
 		price=scaled(raw.get("price", 0), precision, f"{where} price"),
 		min_qty=scaled(raw.get("min_qty", 0), 3, f"{where} min_qty"),
-		buy_qty=int(raw.get("buy_qty") or 0),
-		get_qty=int(raw.get("get_qty") or 0),
+		buy_qty=_whole(raw.get("buy_qty") or 0, f"promotion {name}: buy_qty"),
+		get_qty=_whole(raw.get("get_qty") or 0, f"promotion {name}: get_qty"),
 		reward_items=_names(raw, "reward_items"),
 		reward_item_groups=_names(raw, "reward_item_groups"),
-		group_qty=int(raw.get("group_qty") or 0),
-		components=tuple(
-			(str(part["item_code"]), int(part.get("qty") or 1)) for part in raw.get("components") or ()
-		),
+		group_qty=_whole(raw.get("group_qty") or 0, f"promotion {name}: group_qty"),
+		components=_components(raw.get("components") or (), name),
 		tiers=tiers,
 		repeat=bool(raw.get("repeat")),
 		window=window,
@@ -264,9 +262,48 @@ def compile_promotion(raw: Mapping[str, Any], precision: int = 2) -> Promotion:
 		members_only=bool(raw.get("members_only")),
 		member_tags=_names(raw, "member_tags"),
 		coupon_codes=frozenset(code.upper() for code in _names(raw, "coupon_codes")),
-		limit_per_member=int(raw.get("limit_per_member") or 0),
-		limit_total=int(raw.get("limit_total") or 0),
+		limit_per_member=_whole(raw.get("limit_per_member") or 0, f"promotion {name}: limit_per_member"),
+		limit_total=_whole(raw.get("limit_total") or 0, f"promotion {name}: limit_total"),
 	)
+	if kind == "buy_x_get_y" and (promotion.buy_qty < 1 or promotion.get_qty < 1):
+		raise PromotionError(f"promotion {name}: buy X get Y needs X and Y of at least 1")
+	if kind == "mix_match" and promotion.group_qty < 1:
+		raise PromotionError(f"promotion {name}: mix and match needs a group of at least 2 items")
+	if kind == "bundle" and not promotion.components:
+		raise PromotionError(f"promotion {name}: a bundle needs its items")
+	return promotion
+
+
+def _whole(value: Any, where: str) -> int:
+	"""A whole number from a form or JSON (an int, or digits in a string)."""
+	if (
+		isinstance(value, bool)
+		or not isinstance(value, int | str)
+		or (isinstance(value, str) and not re.fullmatch(r"-?\d+", value))
+	):
+		raise PromotionError(f"{where} must be a whole number, not {value!r}")
+	return int(value)
+
+
+def _components(raw: Any, name: str) -> tuple[tuple[str, int], ...]:
+	"""A bundle's items: each once, with a quantity of at least 1."""
+	if isinstance(raw, str | Mapping) or not isinstance(raw, Iterable):
+		raise PromotionError(f"promotion {name}: components must be a list of items")
+	parts: list[tuple[str, int]] = []
+	for position, part in enumerate(raw):
+		where = f"promotion {name}: components[{position}]"
+		if not isinstance(part, Mapping) or not part.get("item_code"):
+			raise PromotionError(f"{where} needs an item_code")
+		qty = _whole(part.get("qty") or 1, f"{where}.qty")
+		if qty < 1:
+			raise PromotionError(f"{where}.qty must be at least 1")
+		code = str(part["item_code"])
+		if any(code == known for known, _ in parts):
+			raise PromotionError(
+				f"promotion {name}: {code} is listed twice in the bundle; give it a quantity instead"
+			)
+		parts.append((code, qty))
+	return tuple(parts)
 
 
 def promotion_problems(raw: Mapping[str, Any], precision: int = 2) -> list[str]:
@@ -451,7 +488,7 @@ def read_context(raw: Mapping[str, Any]) -> Context:
 		member=raw.get("member") or None,
 		member_tags=frozenset(raw.get("member_tags") or ()),
 		coupons=frozenset(str(code).upper() for code in raw.get("coupons") or ()),
-		usage=raw.get("usage") or {},
+		usage=_usage(raw.get("usage") or {}),
 		precision=precision,
 	)
 
@@ -490,6 +527,12 @@ def window_reason(window: Window, day: date, second: int) -> str | None:
 			return None
 		first_reason = first_reason or reason
 	return first_reason or "outside_hours"
+
+
+def _usage(raw: Any) -> Mapping[str, Mapping[str, int]]:
+	if not isinstance(raw, Mapping) or not all(isinstance(used, Mapping) for used in raw.values()):
+		raise PromotionError('context.usage must map each promotion to {"member": uses, "total": uses}')
+	return raw
 
 
 def skip_reason(promotion: Promotion, context: Context) -> str | None:
@@ -557,6 +600,17 @@ class Catalogue:
 		return any(
 			code in self.by_item or (group is not None and group in self.by_group) for code, group in items
 		)
+
+	def lines_by_candidate(self, lines: Sequence[LineState]) -> dict[int, list[LineState]]:
+		"""Each candidate promotion (by index) with the basket lines it targets or rewards, in basket order."""
+		found: dict[int, list[LineState]] = {index: list(lines) for index in self.for_all}
+		for line in lines:
+			matches = set(self.by_item.get(line.item_code, ()))
+			if line.item_group is not None:
+				matches.update(self.by_group.get(line.item_group, ()))
+			for index in matches:
+				found.setdefault(index, []).append(line)
+		return dict(sorted(found.items()))
 
 	def candidates(self, lines: Iterable[LineState]) -> list[Promotion]:
 		found = set(self.for_all)
@@ -785,18 +839,29 @@ def _commit(
 	applied.append(promotion.name)
 
 
-def _phase(promotions: list[Promotion], lines: list[LineState], applied: list[str]) -> None:
+def _phase(
+	promotions: list[Promotion],
+	lines: list[LineState],
+	applied: list[str],
+	relevant: dict[str, list[LineState]],
+) -> None:
+	"""One level's promotions in stacking order; `relevant` holds each promotion's own lines (found once
+	through the catalogue's index: the rules below only ever look at those)."""
 	for promotion in sorted((p for p in promotions if p.stacking == "exclusive"), key=_order):
-		open_lines = [line for line in lines if not line.locked and not line.discounts]
+		open_lines = [line for line in relevant[promotion.name] if not line.locked and not line.discounts]
 		discounts, consumed = _try(promotion, open_lines)
 		_commit(promotion, lines, discounts, consumed, True, applied)
 	contenders = sorted((p for p in promotions if p.stacking == "best"), key=_order)
+	# a contender's trial stays valid until a committed promotion touches one of its lines
+	trials: dict[str, tuple[int, dict[int, int], dict[int, int]]] = {}
 	while contenders:
 		best: tuple[int, int, Promotion, dict[int, int], dict[int, int]] | None = None
 		for position, promotion in enumerate(contenders):
-			open_lines = [line for line in lines if not line.locked]
-			discounts, consumed = _try(promotion, open_lines)
-			total = sum(discounts.values())
+			if promotion.name not in trials:
+				open_lines = [line for line in relevant[promotion.name] if not line.locked]
+				discounts, consumed = _try(promotion, open_lines)
+				trials[promotion.name] = (sum(discounts.values()), discounts, consumed)
+			total, discounts, consumed = trials[promotion.name]
 			if total and (best is None or total > best[0]):
 				best = (total, position, promotion, discounts, consumed)
 		if best is None:
@@ -804,8 +869,12 @@ def _phase(promotions: list[Promotion], lines: list[LineState], applied: list[st
 		_, position, promotion, discounts, consumed = best
 		_commit(promotion, lines, discounts, consumed, True, applied)
 		contenders.pop(position)
+		touched = set(discounts) | set(consumed)
+		for other in contenders:
+			if any(line.line_id in touched for line in relevant[other.name]):
+				trials.pop(other.name, None)
 	for promotion in sorted((p for p in promotions if p.stacking == "stackable"), key=_order):
-		open_lines = [line for line in lines if not line.locked]
+		open_lines = [line for line in relevant[promotion.name] if not line.locked]
 		discounts, consumed = _try(promotion, open_lines)
 		_commit(promotion, lines, discounts, consumed, False, applied)
 
@@ -831,7 +900,10 @@ def evaluate(
 	skipped: dict[str, str] = {}
 	item_level: list[Promotion] = []
 	basket_level: list[Promotion] = []
-	for promotion in catalogue.candidates(lines):
+	relevant: dict[str, list[LineState]] = {}
+	for index, own_lines in catalogue.lines_by_candidate(lines).items():
+		promotion = catalogue.promotions[index]
+		relevant[promotion.name] = own_lines
 		reason = skip_reason(promotion, ctx)
 		if reason:
 			skipped[promotion.name] = reason
@@ -840,8 +912,8 @@ def evaluate(
 		else:
 			item_level.append(promotion)
 	applied: list[str] = []
-	_phase(item_level, lines, applied)
-	_phase(basket_level, lines, applied)
+	_phase(item_level, lines, applied, relevant)
+	_phase(basket_level, lines, applied, relevant)
 	return _result(lines, applied, skipped, ctx.precision)
 
 
