@@ -14,7 +14,7 @@ from retail_suite.db.mariadb_db import MariaDBDatabase
 from retail_suite.db.port import insert_rows
 from retail_suite.demo.chain import DemoConfig, generate_chain
 from retail_suite.demo.standalone import write_chain
-from retail_suite.membership.report import monthly_repurchase, points_liability, sales_split
+from retail_suite.membership.figures import monthly_repurchase, points_liability, sales_split
 from retail_suite.posdm.audit_sql import run_audit
 from retail_suite.posdm.ingest import ingest_records
 
