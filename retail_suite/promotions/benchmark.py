@@ -95,7 +95,10 @@ def _promotion(random: Lcg, number: int) -> dict[str, Any]:
 	target = random.below(100)
 	if kind == "bundle":
 		first, second = _item_code(random.below(HOT)), _item_code(random.below(HOT))
-		raw["components"] = [{"item_code": first, "qty": 1}, {"item_code": second, "qty": 1}]
+		if first == second:  # an item is listed once in a bundle, with its quantity
+			raw["components"] = [{"item_code": first, "qty": 2}]
+		else:
+			raw["components"] = [{"item_code": first, "qty": 1}, {"item_code": second, "qty": 1}]
 		raw["price"] = _money(200 + random.below(1500))
 	elif kind == "spend_tiers":
 		if target >= 30:  # else: the whole basket

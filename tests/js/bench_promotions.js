@@ -85,10 +85,14 @@ function promotion(random, number) {
 	if (kind === "bundle") {
 		const first = itemCode(random.below(HOT));
 		const second = itemCode(random.below(HOT));
-		raw.components = [
-			{ item_code: first, qty: 1 },
-			{ item_code: second, qty: 1 },
-		];
+		// an item is listed once in a bundle, with its quantity
+		raw.components =
+			first === second
+				? [{ item_code: first, qty: 2 }]
+				: [
+						{ item_code: first, qty: 1 },
+						{ item_code: second, qty: 1 },
+					];
 		raw.price = money(200 + random.below(1500));
 	} else if (kind === "spend_tiers") {
 		if (target >= 30) raw.item_groups = [itemGroup(random.below(GROUPS))]; // else: the whole basket

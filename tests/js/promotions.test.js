@@ -119,3 +119,53 @@ test("moments in the store's zone", () => {
 	assert.throws(() => local("2026-11-27 18:30", "asia/shanghai"), /time zone 'asia\/shanghai' is unknown/);
 	assert.throws(() => local("27.11.2026", "UTC"), /is not an ISO date-time/);
 });
+
+test("bad definitions refused with engine.py's exact messages", () => {
+	const refused = (raw, message) =>
+		assert.throws(
+			() => promotions.compilePromotion(raw),
+			(error) => error instanceof promotions.PromotionError && error.message === message
+		);
+	const percent = { name: "P", kind: "percent_off", percent: "10" };
+	// whole numbers, the value in Python's repr
+	refused({ ...percent, priority: "high" }, "promotion P: priority must be a whole number, not 'high'");
+	refused({ ...percent, priority: "it's" }, `promotion P: priority must be a whole number, not "it's"`);
+	refused({ ...percent, priority: `"it's"` }, `promotion P: priority must be a whole number, not '"it\\'s"'`);
+	refused({ ...percent, priority: 1.5 }, "promotion P: priority must be a whole number, not 1.5");
+	refused({ ...percent, priority: true }, "promotion P: priority must be a whole number, not True");
+	refused(
+		{ ...percent, limit_total: [1, "a", null, false] },
+		"promotion P: limit_total must be a whole number, not [1, 'a', None, False]"
+	);
+	refused({ ...percent, window: { days: [5, null] } }, "promotion P: window.days must be a whole number, not None");
+	assert.equal(promotions.compilePromotion({ ...percent, priority: "\u0663" }).priority, 3);
+	// buy X get Y, mix and match, bundles
+	refused({ name: "B", kind: "buy_x_get_y", buy_qty: 2 }, "promotion B: buy X get Y needs X and Y of at least 1");
+	refused(
+		{ name: "M", kind: "mix_match", price: "5" },
+		"promotion M: mix and match needs a group of at least 2 items"
+	);
+	refused({ name: "D", kind: "bundle", price: "5" }, "promotion D: a bundle needs its items");
+	refused({ name: "D", kind: "bundle", components: "A" }, "promotion D: components must be a list of items");
+	refused({ name: "D", kind: "bundle", components: [{ qty: 2 }] }, "promotion D: components[0] needs an item_code");
+	refused(
+		{ name: "D", kind: "bundle", components: [{ item_code: "A", qty: -1 }] },
+		"promotion D: components[0].qty must be at least 1"
+	);
+	refused(
+		{ name: "D", kind: "bundle", components: [{ item_code: "A" }, { item_code: "A", qty: 2 }] },
+		"promotion D: A is listed twice in the bundle; give it a quantity instead"
+	);
+	const merged = { name: "D", kind: "bundle", components: [{ item_code: "A", qty: 2 }] };
+	assert.deepStrictEqual(promotions.compilePromotion(merged).components, [["A", 2]]);
+	// context.usage: a mapping of mappings
+	const basket = { lines: [] };
+	for (const usage of [{ P: 5 }, { P: null }, ["P"], "P", 5]) {
+		assert.throws(
+			() => promotions.evaluate([percent], basket, { at: "2026-11-27 10:00", usage }),
+			(error) =>
+				error instanceof promotions.PromotionError &&
+				error.message === 'context.usage must map each promotion to {"member": uses, "total": uses}'
+		);
+	}
+});

@@ -76,52 +76,14 @@ EDGE_CASES = [
 	edge("a zone alias", timezone="US/Eastern", at="2026-03-08T07:30:00Z"),
 	edge("precision as a string", precision="3"),
 	edge("precision 5", precision=5),
-	edge("priority that is no number", promotions=[{**PERCENT, "priority": "high"}]),
 	edge("items written as one string", promotions=[{**PERCENT, "items": "A"}]),
 	edge("items as a mapping", promotions=[{**PERCENT, "items": {"A": 1}}]),
 	edge("a kind nobody knows", promotions=[{**PERCENT, "kind": "half_off"}]),
 	edge("a promotion listed twice", promotions=[PERCENT, PERCENT]),
-	edge("buy 0 get 0", promotions=[{"name": "B", "kind": "buy_x_get_y", "items": ["A"]}]),
-	edge(
-		"buy -3 get 1",
-		promotions=[
-			{
-				"name": "B",
-				"kind": "buy_x_get_y",
-				"items": ["A"],
-				"buy_qty": -3,
-				"get_qty": 1,
-				"percent": "100",
-			}
-		],
-		lines=[{**LINE, "qty": "5"}],
-	),
-	edge(
-		"a bundle naming one item twice",
-		promotions=[
-			{
-				"name": "D",
-				"kind": "bundle",
-				"components": [{"item_code": "A"}, {"item_code": "A"}],
-				"price": "5",
-			}
-		],
-		lines=[{**LINE, "qty": "4"}],
-	),
-	edge("a bundle without items", promotions=[{"name": "D", "kind": "bundle", "price": "5"}]),
-	edge(
-		"a component without an item code",
-		promotions=[{"name": "D", "kind": "bundle", "components": [{"qty": 2}], "price": "5"}],
-	),
 	edge("an item group that is a list", lines=[{**LINE, "item_group": ["G1"]}]),
 	edge(
 		"names sorted by code point past U+FFFF",
 		promotions=[{**PERCENT, "name": "\uff21"}, {**PERCENT, "name": "\U0001f600", "percent": "20"}],
-	),
-	edge(
-		"usage that is no mapping",
-		promotions=[{**PERCENT, "limit_total": 1}],
-		usage={"P10": 5},
 	),
 	edge(
 		"a coupon in any case", promotions=[{**PERCENT, "coupon_codes": ["stra\u00dfe"]}], coupons=["STRASSE"]
@@ -133,6 +95,258 @@ EDGE_CASES = [
 		member_tags="VIP",
 	),
 ]
+
+BUNDLE = {"name": "D", "kind": "bundle", "price": "5"}
+BUY_GET = {"name": "B", "kind": "buy_x_get_y", "items": ["A"], "buy_qty": 1, "get_qty": 1, "percent": "100"}
+MIX = {"name": "M", "kind": "mix_match", "items": ["A"], "group_qty": 2, "price": "15"}
+NOT_WHOLE = "promotion P10: priority must be a whole number, not "
+USAGE = 'context.usage must map each promotion to {"member": uses, "total": uses}'
+TWICE = "is listed twice in the bundle; give it a quantity instead"
+
+
+def bundle(components: Any, **fields: Any) -> list[dict]:
+	return [{**BUNDLE, "components": components, **fields}]
+
+
+def exclusive(name: str, priority: Any, percent: str) -> dict:
+	return {**PERCENT, "name": name, "stacking": "exclusive", "priority": priority, "percent": percent}
+
+
+#: The definitions and contexts engine.py refuses (whole numbers, bundle items once, X and Y at least 1, the
+#: shape of context.usage), each with the exact message: Python's repr of the value, the first check that
+#: fails when several would. None: read without complaint (the result is compared whole, as for any edge).
+CHECKS: list[tuple[dict, str | None]] = [
+	(edge("priority that is no number", promotions=[{**PERCENT, "priority": "high"}]), NOT_WHOLE + "'high'"),
+	(edge("priority with a quote", promotions=[{**PERCENT, "priority": "it's"}]), NOT_WHOLE + '"it\'s"'),
+	(
+		edge("priority with both quotes", promotions=[{**PERCENT, "priority": 'say "hi", it\'s'}]),
+		NOT_WHOLE + "'say \"hi\", it\\'s'",
+	),
+	(edge("priority with a tab", promotions=[{**PERCENT, "priority": "1\t2"}]), NOT_WHOLE + "'1\\t2'"),
+	(
+		edge("priority with a trailing newline", promotions=[{**PERCENT, "priority": "3\n"}]),
+		NOT_WHOLE + "'3\\n'",
+	),
+	(edge("priority with spaces", promotions=[{**PERCENT, "priority": " 3"}]), NOT_WHOLE + "' 3'"),
+	(edge("priority with a plus sign", promotions=[{**PERCENT, "priority": "+3"}]), NOT_WHOLE + "'+3'"),
+	(
+		edge("priority a no-break space", promotions=[{**PERCENT, "priority": "\u00a0"}]),
+		NOT_WHOLE + "'\\xa0'",
+	),
+	(edge("priority in Chinese", promotions=[{**PERCENT, "priority": "高"}]), NOT_WHOLE + "'高'"),
+	(edge("priority 1.5", promotions=[{**PERCENT, "priority": 1.5}]), NOT_WHOLE + "1.5"),
+	(edge("priority 1e-07", promotions=[{**PERCENT, "priority": 1e-7}]), NOT_WHOLE + "1e-07"),
+	(edge("priority -0.25", promotions=[{**PERCENT, "priority": -0.25}]), NOT_WHOLE + "-0.25"),
+	(edge("priority true", promotions=[{**PERCENT, "priority": True}]), NOT_WHOLE + "True"),
+	(
+		edge(
+			"priority a list", promotions=[{**PERCENT, "priority": [1, "a", None, True, False, 1.5, "it's"]}]
+		),
+		NOT_WHOLE + "[1, 'a', None, True, False, 1.5, \"it's\"]",
+	),
+	(
+		edge("priority a mapping", promotions=[{**PERCENT, "priority": {"level": ["x", 2], "on": None}}]),
+		NOT_WHOLE + "{'level': ['x', 2], 'on': None}",
+	),
+	(
+		edge("priority of 4301 digits", promotions=[{**PERCENT, "priority": "1" * 4301}]),
+		"Exceeds the limit (4300 digits) for integer string conversion: value has 4301 digits; "
+		"use sys.set_int_max_str_digits() to increase the limit",
+	),
+	(edge("priority of 4300 digits", promotions=[{**PERCENT, "priority": "1" * 4300}]), None),
+	(edge("priority false", promotions=[{**PERCENT, "priority": False}]), None),
+	(edge("priority none", promotions=[{**PERCENT, "priority": None}]), None),
+	(edge("priority empty", promotions=[{**PERCENT, "priority": ""}]), None),
+	(
+		edge(
+			"priority in another script orders",
+			promotions=[exclusive("E1", 2, "10"), exclusive("E2", "\u0663", "20")],
+		),
+		None,
+	),
+	(
+		edge(
+			"priority negative in a string orders",
+			promotions=[exclusive("E1", "-2", "10"), exclusive("E2", -1, "20")],
+		),
+		None,
+	),
+	(
+		edge("buy_qty 2.0 in a string", promotions=[{**BUY_GET, "buy_qty": "2.0"}]),
+		"promotion B: buy_qty must be a whole number, not '2.0'",
+	),
+	(
+		edge("get_qty 1.5", promotions=[{**BUY_GET, "get_qty": 1.5}]),
+		"promotion B: get_qty must be a whole number, not 1.5",
+	),
+	(
+		edge("group_qty in words", promotions=[{**MIX, "group_qty": "two"}]),
+		"promotion M: group_qty must be a whole number, not 'two'",
+	),
+	(
+		edge("limit per member as a list", promotions=[{**PERCENT, "limit_per_member": ["1"]}]),
+		"promotion P10: limit_per_member must be a whole number, not ['1']",
+	),
+	(
+		edge("limit total in words", promotions=[{**PERCENT, "limit_total": "ten"}]),
+		"promotion P10: limit_total must be a whole number, not 'ten'",
+	),
+	(
+		edge("weekday by name", promotions=window(days=["Fri"])),
+		"promotion P10: window.days must be a whole number, not 'Fri'",
+	),
+	(
+		edge("weekday 5.5", promotions=window(days=[5.5])),
+		"promotion P10: window.days must be a whole number, not 5.5",
+	),
+	(
+		edge("weekday true", promotions=window(days=[True])),
+		"promotion P10: window.days must be a whole number, not True",
+	),
+	(
+		edge("weekday none", promotions=window(days=[5, None])),
+		"promotion P10: window.days must be a whole number, not None",
+	),
+	(
+		edge("weekdays a string with a letter", promotions=window(days="5x")),
+		"promotion P10: window.days must be a whole number, not 'x'",
+	),
+	(edge("weekdays in strings and another script", promotions=window(days=["5", "\u0666"])), None),
+	(
+		edge("components one string", promotions=bundle("A")),
+		"promotion D: components must be a list of items",
+	),
+	(
+		edge("components a mapping", promotions=bundle({"A": 1})),
+		"promotion D: components must be a list of items",
+	),
+	(edge("components a number", promotions=bundle(5)), "promotion D: components must be a list of items"),
+	(edge("components true", promotions=bundle(True)), "promotion D: components must be a list of items"),
+	(
+		edge("a component without an item code", promotions=bundle([{"qty": 2}])),
+		"promotion D: components[0] needs an item_code",
+	),
+	(
+		edge("a component that is a string", promotions=bundle(["A"])),
+		"promotion D: components[0] needs an item_code",
+	),
+	(
+		edge(
+			"a component with an empty item code", promotions=bundle([{"item_code": "A"}, {"item_code": ""}])
+		),
+		"promotion D: components[1] needs an item_code",
+	),
+	(
+		edge("a component quantity -1", promotions=bundle([{"item_code": "A", "qty": -1}])),
+		"promotion D: components[0].qty must be at least 1",
+	),
+	(
+		edge("a component quantity 1.5", promotions=bundle([{"item_code": "A", "qty": 1.5}])),
+		"promotion D: components[0].qty must be a whole number, not 1.5",
+	),
+	(
+		edge(
+			"a repeated component's quantity is read first",
+			promotions=bundle([{"item_code": "A"}, {"item_code": "A", "qty": -1}]),
+		),
+		"promotion D: components[1].qty must be at least 1",
+	),
+	(
+		edge(
+			"a bundle naming one item twice",
+			promotions=bundle([{"item_code": "A"}, {"item_code": "A"}]),
+			lines=[{**LINE, "qty": "4"}],
+		),
+		f"promotion D: A {TWICE}",
+	),
+	(
+		edge(
+			"an item code twice, once as a number",
+			promotions=bundle([{"item_code": 5}, {"item_code": "5", "qty": 2}]),
+		),
+		f"promotion D: 5 {TWICE}",
+	),
+	(
+		edge(
+			"any kind refuses an item twice",
+			promotions=[{**PERCENT, "components": [{"item_code": "A"}, {"item_code": "A"}]}],
+		),
+		f"promotion P10: A {TWICE}",
+	),
+	(edge("a component quantity 0 is 1", promotions=bundle([{"item_code": "A", "qty": 0}])), None),
+	(edge("a component quantity in a string", promotions=bundle([{"item_code": "A", "qty": "2"}])), None),
+	(edge("a bundle without items", promotions=[BUNDLE]), "promotion D: a bundle needs its items"),
+	(edge("a bundle with an empty list", promotions=bundle([])), "promotion D: a bundle needs its items"),
+	(
+		edge("buy 0 get 0", promotions=[{"name": "B", "kind": "buy_x_get_y", "items": ["A"]}]),
+		"promotion B: buy X get Y needs X and Y of at least 1",
+	),
+	(
+		edge("buy -3 get 1", promotions=[{**BUY_GET, "buy_qty": -3}], lines=[{**LINE, "qty": "5"}]),
+		"promotion B: buy X get Y needs X and Y of at least 1",
+	),
+	(
+		edge("buy 2 get 0", promotions=[{**BUY_GET, "buy_qty": 2, "get_qty": 0}]),
+		"promotion B: buy X get Y needs X and Y of at least 1",
+	),
+	(edge("buy 1 get 1 in strings", promotions=[{**BUY_GET, "buy_qty": "1", "get_qty": "1"}]), None),
+	(
+		edge("mix and match without a group", promotions=[{**MIX, "group_qty": None}]),
+		"promotion M: mix and match needs a group of at least 2 items",
+	),
+	(
+		edge("mix and match of -1", promotions=[{**MIX, "group_qty": -1}]),
+		"promotion M: mix and match needs a group of at least 2 items",
+	),
+	(edge("mix and match of 1", promotions=[{**MIX, "group_qty": 1, "price": "5"}]), None),
+	(
+		edge(
+			"the priority is read before buy_qty", promotions=[{**BUY_GET, "priority": "x", "buy_qty": "y"}]
+		),
+		"promotion B: priority must be a whole number, not 'x'",
+	),
+	(
+		edge(
+			"the window is read before the priority",
+			promotions=[{**PERCENT, "priority": "x", "window": {"days": ["y"]}}],
+		),
+		"promotion P10: window.days must be a whole number, not 'y'",
+	),
+	(
+		edge("components are read before the limits", promotions=bundle("A", limit_total="x")),
+		"promotion D: components must be a list of items",
+	),
+	(
+		edge(
+			"limits are read before X and Y are checked",
+			promotions=[{**BUY_GET, "get_qty": 0, "limit_total": "x"}],
+		),
+		"promotion B: limit_total must be a whole number, not 'x'",
+	),
+	(
+		edge(
+			"limits are read before a bundle's items are checked",
+			promotions=[{**BUNDLE, "limit_per_member": "x"}],
+		),
+		"promotion D: limit_per_member must be a whole number, not 'x'",
+	),
+	(edge("usage that is no mapping", promotions=[{**PERCENT, "limit_total": 1}], usage={"P10": 5}), USAGE),
+	(edge("usage a list", usage=["P10"]), USAGE),
+	(edge("usage a number", usage=5), USAGE),
+	(edge("usage a string", usage="P10"), USAGE),
+	(edge("usage true", usage=True), USAGE),
+	(edge("usage of none", usage={"P10": None}), USAGE),
+	(edge("usage of a list", usage={"P10": []}), USAGE),
+	(edge("usage checked before the basket", usage=5, lines=[{**LINE, "qty": "0"}]), USAGE),
+	(
+		edge("member tags read before usage", usage=5, member="M1", member_tags=[["V"]]),
+		"unhashable type: 'list'",
+	),
+	(edge("usage empty", usage=""), None),
+	(edge("usage of an empty mapping", promotions=[{**PERCENT, "limit_total": 1}], usage={"P10": {}}), None),
+	(edge("usage used up", promotions=[{**PERCENT, "limit_total": 1}], usage={"P10": {"total": 1}}), None),
+]
+EDGE_CASES += [case for case, _ in CHECKS]
 
 NODE_SCRIPT = """
 const repo = %s;
@@ -190,6 +404,18 @@ def test_case_table_whole_result(number: int) -> None:
 @pytest.mark.parametrize("number", range(len(EDGE_CASES)), ids=[case["name"] for case in EDGE_CASES])
 def test_edge_inputs_whole_result(number: int) -> None:
 	assert node_run()["edges"][number] == python_outcome(EDGE_CASES[number])
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=[case["name"] for case, _ in CHECKS])
+def test_checks_refuse_with_the_exact_message(check: tuple[dict, str | None]) -> None:
+	case, message = check
+	expected = python_outcome(case)
+	if message is None:
+		assert "result" in expected
+	else:
+		promotion_error = not message.startswith(("Exceeds the limit", "unhashable"))
+		assert expected == {"error": message, "promotion_error": promotion_error}
+	assert node_run()["edges"][EDGE_CASES.index(case)] == expected
 
 
 def test_benchmark_generators_agree() -> None:

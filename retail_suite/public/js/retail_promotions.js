@@ -181,6 +181,9 @@
 		return chars.slice(start, end);
 	}
 
+	// Python's default sys.get_int_max_str_digits(): int() refuses a longer string of digits
+	const INT_MAX_STR_DIGITS = 4300;
+
 	// int(value): a bool is 0/1, a float is truncated, a string is read in base 10
 	function pyInt(value) {
 		if (value === true || value === false) return value ? 1 : 0;
@@ -205,7 +208,14 @@
 		}
 		const match = /^[ \t\n\v\f\r]*([+-]?)(\d+(?:_\d+)*)[ \t\n\v\f\r]*$/.exec(ascii);
 		if (!match) throw new Error(`invalid literal for int() with base 10: ${repr(value)}`);
-		const number = Number(match[2].replace(/_/g, ""));
+		const digits = match[2].replace(/_/g, "");
+		if (digits.length > INT_MAX_STR_DIGITS) {
+			throw new Error(
+				`Exceeds the limit (${INT_MAX_STR_DIGITS} digits) for integer string conversion: value has ` +
+					`${digits.length} digits; use sys.set_int_max_str_digits() to increase the limit`
+			);
+		}
+		const number = Number(digits);
 		return match[1] === "-" ? -number || 0 : number;
 	}
 
@@ -526,8 +536,44 @@
 		return dayNumber(parts.year, parts.month, parts.day);
 	}
 
-	function intOr(value, fallback) {
-		return truthy(value) ? pyInt(value) : fallback;
+	// `value or fallback`
+	function or(value, fallback) {
+		return truthy(value) ? value : fallback;
+	}
+
+	// Python's `-?\d+` (\d: any Unicode decimal digit), matched in full
+	const WHOLE = /^-?\p{Nd}+$/u;
+
+	// A whole number from a form or JSON (an int, or digits in a string); engine.py's _whole. JSON cannot
+	// tell 2.0 from 2 once parsed, so an integral float reads as an int here (Python refuses it).
+	function whole(value, where) {
+		const isInt = (typeof value === "number" && Number.isInteger(value)) || typeof value === "bigint";
+		if (!isInt && !(typeof value === "string" && WHOLE.test(value))) {
+			throw new PromotionError(`${where} must be a whole number, not ${repr(value)}`);
+		}
+		return pyInt(value);
+	}
+
+	// A bundle's items: each once, with a quantity of at least 1; engine.py's _components.
+	function components(raw, name) {
+		// of what JSON gives, only a list: a string or a mapping is refused, and a number cannot be iterated
+		if (!Array.isArray(raw)) throw new PromotionError(`promotion ${name}: components must be a list of items`);
+		const parts = [];
+		raw.forEach((part, position) => {
+			const where = `promotion ${name}: components[${position}]`;
+			const itemCode = isDict(part) ? get(part, "item_code") : null;
+			if (!truthy(itemCode)) throw new PromotionError(`${where} needs an item_code`);
+			const qty = whole(or(get(part, "qty"), 1), `${where}.qty`);
+			if (qty < 1) throw new PromotionError(`${where}.qty must be at least 1`);
+			const code = str(itemCode);
+			if (parts.some(([known]) => known === code)) {
+				throw new PromotionError(
+					`promotion ${name}: ${code} is listed twice in the bundle; give it a quantity instead`
+				);
+			}
+			parts.push([code, qty]);
+		});
+		return parts;
 	}
 
 	// A promotion object (as stored, as in the case table) read into exact integers; throws PromotionError.
@@ -547,7 +593,9 @@
 		const windowRaw = truthy(get(raw, "window")) ? get(raw, "window") : {};
 		const validFrom = readDate(get(windowRaw, "valid_from"), `promotion ${name}: window.valid_from`);
 		const validUpto = readDate(get(windowRaw, "valid_upto"), `promotion ${name}: window.valid_upto`);
-		const days = new Set(listOf(get(windowRaw, "days")).map(pyInt));
+		const days = new Set(
+			listOf(get(windowRaw, "days")).map((day) => whole(day, `promotion ${name}: window.days`))
+		);
 		const hours = listOf(get(windowRaw, "hours")).map((span) => [
 			minutes(get(span, "start"), `promotion ${name}: window.hours.start`),
 			minutes(get(span, "end"), `promotion ${name}: window.hours.end`),
@@ -563,22 +611,19 @@
 			name,
 			kind,
 			stacking,
-			priority: intOr(get(raw, "priority"), 0),
+			priority: whole(or(get(raw, "priority"), 0), `promotion ${name}: priority`),
 			items: names(raw, "items"),
 			itemGroups: names(raw, "item_groups"),
 			percent: scaled(get(raw, "percent", 0), 2, `${where} percent`),
 			amount: scaled(get(raw, "amount", 0), precision, `${where} amount`),
 			price: scaled(get(raw, "price", 0), precision, `${where} price`),
 			minQty: scaled(get(raw, "min_qty", 0), 3, `${where} min_qty`),
-			buyQty: intOr(get(raw, "buy_qty"), 0),
-			getQty: intOr(get(raw, "get_qty"), 0),
+			buyQty: whole(or(get(raw, "buy_qty"), 0), `promotion ${name}: buy_qty`),
+			getQty: whole(or(get(raw, "get_qty"), 0), `promotion ${name}: get_qty`),
 			rewardItems: names(raw, "reward_items"),
 			rewardItemGroups: names(raw, "reward_item_groups"),
-			groupQty: intOr(get(raw, "group_qty"), 0),
-			components: listOf(get(raw, "components")).map((part) => [
-				str(item(part, "item_code")),
-				intOr(get(part, "qty"), 1),
-			]),
+			groupQty: whole(or(get(raw, "group_qty"), 0), `promotion ${name}: group_qty`),
+			components: components(or(get(raw, "components"), []), name),
 			tiers,
 			repeat: truthy(get(raw, "repeat")),
 			window,
@@ -590,8 +635,20 @@
 			limitTotal: 0,
 		};
 		promotion.couponCodes = new Set(Array.from(names(raw, "coupon_codes"), (code) => code.toUpperCase()));
-		promotion.limitPerMember = intOr(get(raw, "limit_per_member"), 0);
-		promotion.limitTotal = intOr(get(raw, "limit_total"), 0);
+		promotion.limitPerMember = whole(
+			or(get(raw, "limit_per_member"), 0),
+			`promotion ${name}: limit_per_member`
+		);
+		promotion.limitTotal = whole(or(get(raw, "limit_total"), 0), `promotion ${name}: limit_total`);
+		if (kind === "buy_x_get_y" && (promotion.buyQty < 1 || promotion.getQty < 1)) {
+			throw new PromotionError(`promotion ${name}: buy X get Y needs X and Y of at least 1`);
+		}
+		if (kind === "mix_match" && promotion.groupQty < 1) {
+			throw new PromotionError(`promotion ${name}: mix and match needs a group of at least 2 items`);
+		}
+		if (kind === "bundle" && !promotion.components.length) {
+			throw new PromotionError(`promotion ${name}: a bundle needs its items`);
+		}
 		promotion.targetsAll = !promotion.items.size && !promotion.itemGroups.size && !promotion.components.length;
 		promotion.separateRewardPool = Boolean(promotion.rewardItems.size || promotion.rewardItemGroups.size);
 		return Object.freeze(promotion);
@@ -600,19 +657,6 @@
 	// `value or ()` iterated
 	function listOf(value) {
 		return truthy(value) ? iterate(value) : [];
-	}
-
-	// mapping[key]
-	function item(mapping, key) {
-		if (!isDict(mapping)) {
-			throw new TypeError(
-				typeof mapping === "string"
-					? "string indices must be integers, not 'str'"
-					: `'${pyTypeName(mapping)}' object is not subscriptable`
-			);
-		}
-		if (!Object.prototype.hasOwnProperty.call(mapping, key)) throw new Error(repr(key));
-		return mapping[key];
 	}
 
 	function targets(promotion, itemCode, itemGroup) {
@@ -735,9 +779,17 @@
 			member: truthy(member) ? member : null,
 			memberTags: new Set(listOf(get(raw, "member_tags")).map(hashable)),
 			coupons: new Set(listOf(get(raw, "coupons")).map((code) => str(code).toUpperCase())),
-			usage: truthy(get(raw, "usage")) ? get(raw, "usage") : {},
+			usage: usage(or(get(raw, "usage"), {})),
 			precision,
 		};
+	}
+
+	// context.usage: each promotion's uses as a mapping ({"member": uses, "total": uses}); engine.py's _usage
+	function usage(raw) {
+		if (!isDict(raw) || !Object.values(raw).every(isDict)) {
+			throw new PromotionError('context.usage must map each promotion to {"member": uses, "total": uses}');
+		}
+		return raw;
 	}
 
 	function dayReason(window, day) {
