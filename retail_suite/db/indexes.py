@@ -24,7 +24,7 @@ COMPOSITE_INDEXES: dict[str, tuple[CompositeIndex, ...]] = {
 		CompositeIndex("terminal_day_number", ("terminal", "business_day", "transaction_number"), unique=True),
 		CompositeIndex("store_day_status", ("store", "business_day", "status")),
 		# member statistics fold what is counted and not yet folded (and unfold what was voided after)
-		CompositeIndex("member_stats_pending", ("member_stats_applied", "status")),
+		CompositeIndex("member_stats_pending", ("member_stats_applied", "status", "member")),
 	),
 	"POS Sequence Gap": (
 		CompositeIndex("terminal_day_from", ("terminal", "business_day", "missing_from"), unique=True),

@@ -43,7 +43,8 @@ def enqueue_nightly() -> None:
 @frappe.whitelist(methods=["POST"])
 def recompute_now(full: bool | int | str = False) -> str:
 	"""Queue the tagging job now (Retail Manager, System Manager); `full` recomputes the statistics
-	from the whole transaction log first. Progress shows on the caller's desk."""
+	from the whole transaction log first. Progress shows on the caller's desk. Returns the job id,
+	or "" when the job is already queued or running (deduplicated)."""
 	require_roles(*RECOMPUTE_ROLES)
 	job = frappe.enqueue(
 		"retail_suite.membership.erpnext_tags.run_tagging",

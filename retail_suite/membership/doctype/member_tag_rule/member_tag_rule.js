@@ -47,8 +47,15 @@ function recompute_member_tags() {
 		({ full }) =>
 			frappe
 				.call({ method: "retail_suite.membership.erpnext_tags.recompute_now", args: { full: full ? 1 : 0 } })
-				.then(() => frappe.show_alert({ message: __("Tags are being recomputed; progress shows here."), indicator: "blue" })),
+				.then(({ message }) => show_recompute_alert(message)),
 		__("Recompute Tags Now"),
 		__("Recompute")
 	);
+}
+
+function show_recompute_alert(job) {
+	frappe.show_alert({
+		message: job ? __("Tags are being recomputed; progress shows here.") : __("Tags are already being recomputed."),
+		indicator: job ? "blue" : "orange",
+	});
 }

@@ -13,8 +13,13 @@ frappe.listview_settings["Member Tag Rule"] = {
 			frappe.confirm(__("Fold new transactions into member statistics and give every enabled rule's tag now?"), () =>
 				frappe
 					.call({ method: "retail_suite.membership.erpnext_tags.recompute_now", args: { full: 0 } })
-					.then(() =>
-						frappe.show_alert({ message: __("Tags are being recomputed; progress shows here."), indicator: "blue" })
+					.then(({ message }) =>
+						frappe.show_alert({
+							message: message
+								? __("Tags are being recomputed; progress shows here.")
+								: __("Tags are already being recomputed."),
+							indicator: message ? "blue" : "orange",
+						})
 					)
 			)
 		);
