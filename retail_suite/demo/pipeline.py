@@ -15,16 +15,18 @@ from decimal import Decimal
 from retail_suite.analytics import overview
 from retail_suite.db.port import Database
 from retail_suite.demo.chain import Chain, DemoConfig, generate_chain
+from retail_suite.demo.membership import MemberSetup, after_replay, prepare_members
 from retail_suite.demo.promotions import demo_promotions
 from retail_suite.demo.report import ReportSection, Table, bar_chart, stacked_bar_chart
 from retail_suite.demo.standalone import write_chain
-from retail_suite.demo.traffic import Truth, generate_traffic
+from retail_suite.demo.traffic import TrafficConfig, Truth, generate_traffic
+from retail_suite.membership.figures import monthly_repurchase, points_liability, sales_split
 from retail_suite.posdm.audit_sql import acknowledge_gap, run_audit
 from retail_suite.posdm.pipeline import ingest_stream
 from retail_suite.posdm.posting import aggregate_all, log_totals, outbox_totals
 from retail_suite.posdm.status import log_status
 from retail_suite.posdm.store_day import blockers, close_store_day, expected_tenders
-from retail_suite.promotions.active import save_promotion
+from retail_suite.promotions.active import load_promotions, save_promotion
 from retail_suite.promotions.definition import pricing_rule_plan
 from retail_suite.promotions.performance import promotion_performance
 
@@ -38,6 +40,8 @@ class DemoResult:
 	timings: dict[str, float] = field(default_factory=dict)
 	rows_written: dict[str, int] = field(default_factory=dict)
 	traffic_truth: Truth | None = None
+	member_setup: MemberSetup | None = None
+	traffic_records: list = field(default_factory=list)
 
 
 def run_demo(
@@ -69,7 +73,67 @@ def run_demo(
 	started = time.perf_counter()
 	result.sections.append(promotions_section(db, chain, result))
 	timings["promotions report"] = time.perf_counter() - started
+	started = time.perf_counter()
+	result.sections.append(membership_section(db, chain, result))
+	timings["membership"] = time.perf_counter() - started
 	return result
+
+
+def membership_section(db: Database, chain: Chain, result: DemoResult) -> ReportSection:
+	"""Tags, the birthday campaign, points and what members bought, after the replay."""
+	config = chain.config
+	outcome = after_replay(db, chain)
+	last_day = config.start_date + timedelta(days=config.days - 1)
+	split = sales_split(db, config.start_date, last_day)
+	months = monthly_repurchase(db, config.start_date, last_day)
+	liability = points_liability(db, last_day, outcome.point_value)
+	campaign = outcome.campaign_runs[0].result if outcome.campaign_runs else None
+	setup = result.member_setup
+	earned = outcome.points.get("Earn", 0)
+	redeemed = -outcome.points.get("Redeem", 0)
+	return ReportSection(
+		title="Members: tags, birthday campaign, points",
+		intro=(
+			f"{len(chain.members):,} members; member transactions were folded into member statistics "
+			f"incrementally ({outcome.folded:,} transactions) and tagged by {len(outcome.tags)} rules. "
+			f"The birthday campaign sent {setup.issued if setup else 0} coupons for the week of "
+			f"{setup.coupons_from if setup else '—'}"
+			+ (f"; {campaign.redeemed} were redeemed at the tills, members who got one then bought "
+				f"{campaign.sales_after:,.2f} {config.currency}" if campaign else "")
+			+ f". Members earned {earned:,} points (1 per {config.currency} spent)."
+		),
+		tables=[
+			Table("Member tags", ("Tag", "Members"), sorted(outcome.tags.items())),
+			Table(
+				"Members and their baskets",
+				("Measure", "Value"),
+				[
+					("Member share of sales", f"{split.member_share_percent}%"),
+					(f"Average member basket ({config.currency})", float(split.member_basket)),
+					(f"Average non-member basket ({config.currency})", float(split.other_basket)),
+					*[(f"Members who bought in {m.month} / came back within the month", f"{m.buying_members:,} / {m.bought_twice:,} ({m.repurchase_rate_percent}%)") for m in months],
+				],
+			),
+			Table(
+				"Birthday campaign",
+				("Campaign", "Coupons sent", "Redeemed", "Redemption rate", f"Sales after ({config.currency})"),
+				[(campaign.campaign, campaign.targeted, campaign.redeemed, f"{campaign.redemption_rate * 100:.1f}%", float(campaign.sales_after))]
+				if campaign else [("—", 0, 0, "—", 0)],
+			),
+			Table(
+				"Points",
+				("Measure", "Value"),
+				[
+					("Points earned", f"{earned:,}"),
+					("Points redeemed", f"{redeemed:,}"),
+					("Ledger entries", ", ".join(f"{kind} {count:,}" for kind, count in sorted(outcome.points_entries.items())) or "—"),
+					("Members holding points", f"{liability.members_with_points:,}"),
+					(f"Points liability ({config.currency}, at {outcome.point_value} a point)", float(liability.liability)),
+				],
+			),
+		],
+		charts=[bar_chart("Members per tag", list(outcome.tags), [float(count) for count in outcome.tags.values()], "members")],
+	)
 
 
 def promotions_section(db: Database, chain: Chain, result: DemoResult) -> ReportSection:
@@ -77,7 +141,7 @@ def promotions_section(db: Database, chain: Chain, result: DemoResult) -> Report
 	config = chain.config
 	last_day = config.start_date + timedelta(days=config.days - 1)
 	rows = promotion_performance(db, config.start_date, last_day)
-	titles = {spec.name: spec.header["title"] for spec in demo_promotions(chain)}
+	titles = {row["name"]: row["title"] for row in db.sql("SELECT promo.name, promo.title FROM `tabRetail Promotion` promo")}
 	plans = {spec.name: pricing_rule_plan(spec.engine()) for spec in demo_promotions(chain)}
 
 	def money_or_dash(value: Decimal | None) -> object:
@@ -128,10 +192,24 @@ def posdm_section(
 	with db.transaction():
 		for spec in specs:
 			save_promotion(db, spec.header, {"items": spec.items, "tiers": spec.tiers, "hours": spec.hours, "stores": spec.stores})
-	traffic = generate_traffic(chain, promotions=[spec.engine() for spec in specs])
+	members = prepare_members(db, chain)
+	promotions = [spec.engine() for spec in specs] + load_promotions(
+		db, config.start_date, config.start_date + timedelta(days=config.days), store=None
+	)
+	traffic = generate_traffic(
+		chain,
+		promotions=list({promotion["name"]: promotion for promotion in promotions}.values()),
+		member_tags=members.member_tags,
+		coupons=members.coupons,
+		coupons_from=members.coupons_from,
+		config=TrafficConfig(points_tender_rate=0.1),
+	)
 	if result is not None:
 		result.traffic_truth = traffic.truth
+		result.member_setup = members
 	records = traffic.records()
+	if result is not None:
+		result.traffic_records = records
 	tick = stage_progress(f"POSDM {config.days} days", len(records))
 	tally = ingest_stream(db, records, "Offline Till", progress=lambda n: tick("ingest", n))
 	resend = ingest_stream(db, records[: min(1000, len(records))], "Offline Till")

@@ -17,7 +17,9 @@ from retail_suite.demo.chain import Chain
 from retail_suite.errors import ValidationError
 
 OWNER = "Administrator"
-MODES_OF_PAYMENT = (("Cash", "Cash"), ("Credit Card", "Bank"), ("Mobile Wallet", "Phone"), ("Voucher", "General"))
+MODES_OF_PAYMENT = (
+	("Cash", "Cash"), ("Credit Card", "Bank"), ("Mobile Wallet", "Phone"), ("Voucher", "General"), ("Loyalty Points", "General"),
+)
 
 
 def warehouse_name(chain: Chain, store_code: str) -> str:

@@ -39,6 +39,8 @@ class TrafficConfig:
 	no_sale_rate: float = 0.005
 	split_tender_rate: float = 0.08
 	member_rate: float = 0.4
+	#: of regular members' sales (their sixth on), the share paying 1.00 with points
+	points_tender_rate: float = 0.0
 	faults: bool = True
 
 
@@ -147,6 +149,21 @@ class Till:
 	member_tags: dict[str, frozenset[str]] = field(default_factory=dict)
 	groups: dict[str, str] = field(default_factory=dict)
 	promoted_now: set[str] = field(default_factory=set)
+	#: member -> (coupon code, engine token) of a campaign coupon, good from `coupons_from`, once
+	coupons: dict[str, tuple[str, str]] = field(default_factory=dict)
+	coupons_from: date | None = None
+	coupons_used: set[str] = field(default_factory=set)
+	#: sales per member so far: regulars pay a little with points now and then
+	member_sales: dict[str, int] = field(default_factory=dict)
+
+	def context(self, record: dict[str, Any], store: Store) -> dict[str, Any]:
+		"""The engine's context for a record: the store's clock, the member, their tags and coupons."""
+		member = record.get("member")
+		coupons = list(record.get("coupons") or ())
+		if member and coupons and member in self.coupons and coupons[0] == self.coupons[member][0]:
+			coupons.append(self.coupons[member][1])
+		return {"at": record["ended_at"], "timezone": store.time_zone, "store": store.code, "member": member,
+			"member_tags": sorted(self.member_tags.get(member or "", ())), "coupons": coupons}
 
 
 def generate_traffic(
@@ -156,6 +173,8 @@ def generate_traffic(
 	config: TrafficConfig | None = None,
 	promotions: list[dict[str, Any]] | None = None,
 	member_tags: dict[str, frozenset[str]] | None = None,
+	coupons: dict[str, tuple[str, str]] | None = None,
+	coupons_from: date | None = None,
 ) -> Traffic:
 	"""Records every till of every store sends, per business day in arrival order; sales get the running
 	promotions' discounts from the promotion engine, as a till would."""
@@ -164,6 +183,8 @@ def generate_traffic(
 		promotions=Catalogue(promotions) if promotions else None,
 		member_tags=member_tags or {},
 		groups={item.code: item.item_group for item in chain.items},
+		coupons=coupons or {},
+		coupons_from=coupons_from,
 	)
 	days = days if days is not None else chain.config.days
 	rng = random.Random((seed if seed is not None else chain.config.seed) * 7919 + 17)
@@ -295,7 +316,6 @@ def _apply_promotions(record: dict[str, Any], store: Store, till: Till, truth: T
 	"""The till's promotion engine on a sale: discounts per line and per promotion, tax on what is left."""
 	if till.promotions is None:
 		return
-	member = record.get("member")
 	sold = [line for line in record["lines"] if not line.get("returned")]
 	result = evaluate(
 		till.promotions,
@@ -306,8 +326,7 @@ def _apply_promotions(record: dict[str, Any], store: Store, till: Till, truth: T
 				for line in sold
 			]
 		},
-		{"at": record["ended_at"], "timezone": store.time_zone, "store": store.code, "member": member,
-			"member_tags": sorted(till.member_tags.get(member or "", ()))},
+		till.context(record, store),
 	)
 	for line, priced in zip(sold, result["lines"], strict=True):
 		if not priced["promotions"]:
@@ -333,8 +352,7 @@ def _promoted(record: dict[str, Any], store: Store, till: Till) -> bool:
 		till.promotions,
 		{"lines": [{"line_id": line["line_id"], "item_code": line["item_code"], "item_group": till.groups.get(line["item_code"]),
 			"qty": str(line["qty"]), "unit_price": str(line["unit_price"])} for line in record["lines"]]},
-		{"at": record["ended_at"], "timezone": store.time_zone, "store": store.code, "member": record.get("member"),
-			"member_tags": sorted(till.member_tags.get(record.get("member") or "", ()))},
+		till.context(record, store),
 	)
 	till.promoted_now = {
 		line["item_code"] for line, priced in zip(record["lines"], result["lines"], strict=True) if priced["promotions"]
@@ -392,6 +410,16 @@ def _sale(
 	]
 	if rng.random() < config.member_rate:
 		record["member"] = rng.choice(members)
+	member = record.get("member")
+	if (
+		member in till.coupons
+		and member not in till.coupons_used
+		and till.coupons_from is not None
+		and record["business_day"] >= till.coupons_from.isoformat()
+		and rng.random() < 0.8
+	):
+		record["coupons"] = [till.coupons[member][0]]  # the birthday coupon the campaign sent
+		till.coupons_used.add(member)
 	if till.promotions is not None and _promoted(record, store, till):
 		# a promotion on the shelf makes some customers take one more (what the report's uplift measures)
 		for line in record["lines"]:
@@ -401,7 +429,13 @@ def _sale(
 	_apply_promotions(record, store, till, truth)
 	grand = _totals(record["lines"], lambda line: 1)
 	record["totals"] = {"grand": grand}
-	record["tenders"] = _tenders(grand, rng, config)
+	if member:
+		till.member_sales[member] = till.member_sales.get(member, 0) + 1
+	if config.points_tender_rate and member and till.member_sales[member] > 5 and grand > 5 and rng.random() < config.points_tender_rate:
+		# a regular pays 1.00 of it with points (100 points at 0.01)
+		record["tenders"] = [{"type": "points", "amount": Decimal("1.00")}, *_tenders(grand - Decimal("1.00"), rng, config)]
+	else:
+		record["tenders"] = _tenders(grand, rng, config)
 	return record
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from retail_suite.analytics import overview
@@ -98,3 +100,56 @@ def test_demo_refuses_a_database_with_other_data(demo_db: MariaDBDatabase) -> No
 	with pytest.raises(ValidationError, match="did not create"):
 		write_chain(demo_db, generate_chain(CONFIG))
 	assert demo_db.sql("SELECT COUNT(*) AS n FROM `tabItem`") == [{"n": 0}]
+
+
+def test_demo_runs_promotions_tags_birthday_coupons_and_points(demo_db: MariaDBDatabase) -> None:
+	result = run_demo(demo_db, CONFIG)
+	titles = [section.title for section in result.sections]
+	assert titles[-2:] == ["Promotions", "Members: tags, birthday campaign, points"]
+	truth = result.traffic_truth
+	# the one till that gave a promotion out of its hours is an audit error naming it, and nothing else is
+	assert len(truth.wrong_promotions) == 1
+	wrong, promotion = truth.wrong_promotions[0]
+	errors = {
+		row["name"]: row["audit_messages"]
+		for row in demo_db.sql("SELECT txn.name, txn.audit_messages FROM `tabPOS Transaction` txn WHERE txn.status = 'Error'")
+	}
+	assert f"promotion {promotion} is outside its hours" in errors[wrong]
+	assert set(errors) == {wrong, *truth.wrong_totals}
+	# the discount the tills gave per promotion is what the posting documents carry
+	posted = {
+		row["promotion"]: row["amount"]
+		for row in demo_db.sql(
+			"SELECT disc.promotion, SUM(disc.amount) AS amount FROM `tabPOS Posting Discount` disc "
+			"JOIN `tabPOS Posting Document` posting ON posting.name = disc.parent WHERE posting.kind = 'Sales' "
+			"GROUP BY disc.promotion"
+		)
+	}
+	def key(record: dict) -> str:
+		return f"{record['terminal']}-{record['business_day'].replace('-', '')}-{record['transaction_number']:06d}"
+
+	not_posted = set(errors) | set(truth.voided)
+	expected: dict[str, Decimal] = {}
+	for record in result.traffic_records:
+		if record["type"] not in ("sale", "exchange") or key(record) in not_posted:
+			continue
+		for line in record["lines"]:
+			if line.get("returned"):
+				continue
+			parts = line.get("discounts") or (
+				[{"promotion": line["promotion"], "amount": line["discount"]}] if line.get("promotion") else []
+			)
+			for part in parts:
+				expected[part["promotion"]] = expected.get(part["promotion"], Decimal("0")) + part["amount"]
+	assert {name: amount for name, amount in posted.items() if name != "(manual discount)"} == expected
+	assert len(expected) >= 8  # most of the ten promotions and the birthday coupon were used
+	# members: tags from the rules, birthday coupons sent and some redeemed, points earned and redeemed
+	tags = {row["tag"] for row in demo_db.sql("SELECT DISTINCT tag.tag FROM `tabRetail Member Tag` tag")}
+	assert {"VIP", "Young Adults", "Champions", "Fresh Lovers"} <= tags
+	sent = demo_db.sql(
+		"SELECT COUNT(*) AS sent, SUM(issued.redeemed_transaction IS NOT NULL) AS redeemed "
+		"FROM `tabRetail Campaign Member` issued WHERE issued.campaign = 'Birthday Care'"
+	)[0]
+	assert sent["sent"] > 0 and 0 < int(sent["redeemed"]) <= sent["sent"]
+	kinds = {row["entry_type"] for row in demo_db.sql("SELECT DISTINCT entry.entry_type FROM `tabRetail Points Entry` entry")}
+	assert {"Earn", "Redeem"} <= kinds
