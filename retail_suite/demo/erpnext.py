@@ -62,7 +62,58 @@ def create_demo_masters(config: DemoConfig, progress: Progress | None = None) ->
 
 	create_opening_stock(chain, company, abbr, count, report)
 	frappe.db.commit()
+	ensure_promotions_and_membership(chain, company, count)
+	frappe.db.commit()
 	return created
+
+
+def ensure_promotions_and_membership(chain: Chain, company: str, count: Callable[[str, int], None]) -> None:
+	"""The demo's promotions (running from today, as Retail Promotion documents — the clearance compiles
+	into a Pricing Rule), its member tag rules and the birthday campaign with its coupon promotion."""
+	from retail_suite.demo.membership import BIRTHDAY_CAMPAIGN, BIRTHDAY_PROMOTION, DEMO_TAG_RULES
+	from retail_suite.demo.promotions import demo_promotions
+
+	today = getdate()
+	specs = demo_promotions(chain)
+	first = min((spec.header.get("valid_from") for spec in specs if spec.header.get("valid_from")), default=today)
+	shift = today - first
+	for spec in specs:
+		if frappe.db.exists("Retail Promotion", spec.name):
+			continue
+		header = {key: value for key, value in spec.header.items() if key != "name"}
+		for key in ("valid_from", "valid_upto"):
+			if header.get(key):
+				header[key] = header[key] + shift
+		header["company"] = company
+		_insert(
+			{"doctype": "Retail Promotion", **header, "items": spec.items, "tiers": spec.tiers, "hours": spec.hours,
+				"stores": spec.stores},
+			count,
+		)
+	if not frappe.db.exists("Retail Promotion", BIRTHDAY_PROMOTION):
+		_insert(
+			{"doctype": "Retail Promotion", "promotion_code": BIRTHDAY_PROMOTION, "title": "Birthday treat: 15 % off the basket",
+				"promotion_type": "Percent Off", "discount_percent": 15, "source": "Campaign", "members_only": 1,
+				"limit_per_member": 1, "company": company},
+			count,
+		)
+	if not frappe.db.exists("Retail Campaign", BIRTHDAY_CAMPAIGN):
+		_insert(
+			{"doctype": "Retail Campaign", "campaign_name": BIRTHDAY_CAMPAIGN, "campaign_type": "Birthday Care",
+				"period": "Year", "promotion": BIRTHDAY_PROMOTION, "coupon_prefix": "BDAY", "channel": "Email",
+				"follow_up_days": 30, "subject": "Happy birthday, {{ member_name }}",
+				"message": "Happy birthday, {{ member_name }}! Show {{ coupon_code }} at the till for 15 % off your basket this week."},
+			count,
+		)
+	for rule in DEMO_TAG_RULES:
+		if frappe.db.exists("Member Tag Rule", rule.tag):
+			continue
+		_insert(
+			{"doctype": "Member Tag Rule", "tag": rule.tag, "enabled": 1, "match_mode": rule.match,
+				"conditions": [{"field": c.field, "operator": c.operator, "value": c.value, "value_to": c.value_to}
+					for c in rule.conditions]},
+			count,
+		)
 
 
 def _with_progress(report: Progress, stage: str, items: list[Item]) -> Iterator[tuple[int, Item]]:

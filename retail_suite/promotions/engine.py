@@ -369,8 +369,13 @@ def _clock(minutes: int) -> str:
 	return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def overlapping_exclusive(promotions: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
-	"""Pairs of exclusive promotions that could meet on the same item at the same time in the same store."""
+def overlapping_exclusive(
+	promotions: Sequence[Mapping[str, Any]], item_groups: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+	"""Pairs of exclusive promotions that could meet on the same item at the same time in the same store.
+
+	`item_groups` (item code -> item group, for the items the promotions name) tells whether an item one
+	promotion names belongs to a group the other names; without it, such a pair counts as meeting."""
 	compiled = [compile_promotion(raw) for raw in promotions]
 	exclusive = sorted((p for p in compiled if p.stacking == "exclusive"), key=lambda p: p.name)
 	pairs = []
@@ -378,20 +383,26 @@ def overlapping_exclusive(promotions: Sequence[Mapping[str, Any]]) -> list[tuple
 		for second in exclusive[index + 1 :]:
 			if (first.kind == "spend_tiers") != (second.kind == "spend_tiers"):
 				continue  # item level and basket level never compete for a line's first discount
-			if _overlap(first, second):
+			if _overlap(first, second, item_groups):
 				pairs.append((first.name, second.name))
 	return pairs
 
 
-def _overlap(first: Promotion, second: Promotion) -> bool:
+def _overlap(first: Promotion, second: Promotion, item_groups: Mapping[str, str] | None = None) -> bool:
 	if first.stores and second.stores and not first.stores & second.stores:
 		return False
 	targets_first = first.items | {code for code, _ in first.components}
 	targets_second = second.items | {code for code, _ in second.components}
 	if not (first.targets_all or second.targets_all):
 		if not (targets_first & targets_second or first.item_groups & second.item_groups):
-			# different items, but an item may belong to a group the other names: only a site can tell
-			if not ((targets_first and second.item_groups) or (targets_second and first.item_groups)):
+			# different items, but an item may belong to a group the other names
+			if item_groups is not None:
+				crossing = any(item_groups.get(code) in second.item_groups for code in targets_first) or any(
+					item_groups.get(code) in first.item_groups for code in targets_second
+				)
+			else:
+				crossing = bool((targets_first and second.item_groups) or (targets_second and first.item_groups))
+			if not crossing:
 				return False
 	one, two = first.window, second.window
 	if one.valid_upto and two.valid_from and one.valid_upto < two.valid_from:

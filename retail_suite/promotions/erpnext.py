@@ -23,7 +23,12 @@ def exclusive_overlaps(doc: Any) -> list[str]:
 		for promotion in load_promotions(FrappeDatabase(), doc.valid_from or "2000-01-01", doc.valid_upto or "2999-12-31")
 		if promotion["name"] != mine["name"] and promotion.get("stacking") == "exclusive"
 	]
-	pairs = overlapping_exclusive([mine, *others])
+	named = sorted(
+		{code for promotion in [mine, *others] for code in promotion.get("items") or []}
+		| {part["item_code"] for promotion in [mine, *others] for part in promotion.get("components") or []}
+	)
+	groups = dict(frappe.get_all("Item", {"name": ["in", named]}, ["name", "item_group"], as_list=True)) if named else {}
+	pairs = overlapping_exclusive([mine, *others], groups)
 	return sorted({second if first == mine["name"] else first for first, second in pairs if mine["name"] in (first, second)})
 
 
