@@ -45,6 +45,9 @@ scheduler_events = {
 fixtures: list[dict] = []
 
 # Desk: pure JS rules shared with the till (twins of the Python engine)
+# ERPNext's POS page: member tags under the customer (page_js extends the page, nothing copied)
+page_js = {"point-of-sale": "public/js/pos_retail.js"}
+
 app_include_js = ["/assets/retail_suite/js/retail_barcode.js", "/assets/retail_suite/js/retail_promotions.js"]
 
 export_python_type_annotations = True

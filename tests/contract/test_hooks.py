@@ -290,3 +290,14 @@ def test_signature_checks() -> None:
 	assert required_positional(functions["needs_three"]) == 3
 	assert not accepts_positional(functions["install"], 2)
 	assert is_whitelisted(functions["endpoint"]) and not is_whitelisted(functions["install"])
+
+
+def test_page_js_files_exist() -> None:
+	"""`page_js` paths are relative to the app package (Frappe reads them from retail_suite/…)."""
+	hooks = {}
+	exec(compile(HOOKS.read_text(), str(HOOKS), "exec"), hooks)  # hooks.py is plain data
+	page_js = hooks.get("page_js") or {}
+	assert page_js, "hooks.py extends ERPNext's POS page"
+	for page, scripts in page_js.items():
+		for script in [scripts] if isinstance(scripts, str) else scripts:
+			assert (PACKAGE / script).is_file(), f"page_js[{page!r}]: {script} does not exist in retail_suite/"
