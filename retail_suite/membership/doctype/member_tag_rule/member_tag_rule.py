@@ -5,7 +5,9 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from retail_suite.db import get_database
 from retail_suite.membership.tag_rules import rule_from_dict, validate_rule
+from retail_suite.membership.tagging import write_customer_tags
 
 
 class MemberTagRule(Document):
@@ -24,3 +26,9 @@ class MemberTagRule(Document):
 				"<br>".join(frappe.utils.escape_html(problem) for problem in problems),
 				title=_("Rule cannot be used"),
 			)
+
+	def on_trash(self) -> None:
+		# the rule's tags go with it (they link to the rule and would otherwise block the deletion)
+		members = frappe.get_all("Retail Member Tag", {"rule": self.name}, pluck="member")
+		frappe.db.delete("Retail Member Tag", {"rule": self.name})
+		write_customer_tags(get_database(), sorted(set(members)))

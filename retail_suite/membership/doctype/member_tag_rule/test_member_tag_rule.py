@@ -146,6 +146,14 @@ class TestMemberTagRule(FrappeTestCase):
 		self.assertFalse(frappe.get_all("Retail Member Tag", {"tag": tag}))
 		self.assertFalse(frappe.db.get_value("Customer", self.members["ada"], "retail_member_tags"))
 
+		# a rule can be deleted while it has tags: they go with it
+		frappe.db.set_value("Member Tag Rule", tag, "enabled", 1)
+		run_tagging()
+		self.assertTrue(frappe.get_all("Retail Member Tag", {"tag": tag}))
+		frappe.delete_doc("Member Tag Rule", tag)
+		self.assertFalse(frappe.get_all("Retail Member Tag", {"tag": tag}))
+		self.assertFalse(frappe.db.get_value("Customer", self.members["ada"], "retail_member_tags"))
+
 	def test_statistics_are_the_log_folded(self) -> None:
 		chain = demo_chain()
 		reset_posdm()
