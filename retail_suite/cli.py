@@ -481,6 +481,44 @@ def campaign_run(ctx: Context, as_of, name: str | None) -> None:
 	)
 
 
+@cli.group()
+def apparel() -> None:
+	"""Apparel: broken sizes (断码) per store and style, with transfer suggestions."""
+
+
+@apparel.command(name="broken-sizes")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="the day of the scan: sales of the days before it (default: today)")
+@click.pass_obj
+def apparel_broken_sizes(ctx: Context, as_of) -> None:
+	"""List broken styles per store, ranked by lost sales, with transfers from stores that sell the sizes slowly;
+	writes the day's Broken Size Alerts (a rerun replaces the open ones)."""
+	from datetime import date
+
+	from retail_suite.apparel.broken_sizes import run_broken_sizes
+
+	db = open_database(ctx.settings)
+	day = as_of.date() if as_of else date.today()
+	with progress_bars() as bar:
+		scan = run_broken_sizes(db, day, progress=bar)
+	db.close()
+	table = RichTable(title=f"Broken sizes as of {day}", title_justify="left")
+	for column in ("Store", "Rank", "Style", "Missing sizes", "Lost units", "Lost sales", "Style sold", "Transfers"):
+		table.add_column(column, justify="right" if column in ("Rank", "Lost units", "Lost sales", "Style sold") else "left")
+	for found in scan.broken:
+		moves = ", ".join(f"{t.qty} {t.size}{' ' + t.colour if t.colour else ''} from {t.from_store or t.from_warehouse}"
+			for t in scan.transfers_for(found.store, found.style))
+		table.add_row(found.store, str(found.rank), found.style, found.missing_sizes, f"{found.lost_units:,.1f}",
+			f"{found.lost_value:,.2f}", f"{found.style_sold:,.0f}", moves or "none: order")
+	console.print(table)
+	if not scan.rules:
+		console.print("no enabled Broken Size Rule: create one first (key sizes per style or item group)")
+	console.print(
+		f"{len(scan.broken):,} broken styles in {len({found.store for found in scan.broken}):,} stores "
+		f"({scan.pairs_checked:,} selling store × style pairs checked); {len(scan.transfers):,} transfers of "
+		f"{sum(t.qty for t in scan.transfers):,} units suggested ({scan.seconds:.1f} s)"
+	)
+
+
 @cli.command(name="bench")
 @click.option("--output", default="BENCHMARKS.md", show_default=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--repeat", default=5, show_default=True, type=click.IntRange(1, 100), help="runs per measurement")

@@ -45,6 +45,8 @@ COMPOSITE_INDEXES: dict[str, tuple[CompositeIndex, ...]] = {
 		CompositeIndex("campaign_member_period", ("campaign", "member", "period_key"), unique=True),
 		CompositeIndex("campaign_follow_up", ("campaign", "follow_up_until")),
 	),
+	# one broken-size alert per store, style and business day: a rerun of the day's scan replaces, never doubles
+	"Broken Size Alert": (CompositeIndex("day_store_style", ("business_day", "store", "style"), unique=True),),
 }
 
 
