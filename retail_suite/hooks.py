@@ -38,6 +38,8 @@ scheduler_events = {
 		"retail_suite.membership.erpnext_points.book_points_daily",
 		# member campaigns: birthday coupons and messages, slow movers; redemptions and sales after
 		"retail_suite.membership.erpnext_campaigns.run_campaigns_daily",
+		# apparel: broken sizes per store and style, with transfer suggestions (queued on the long queue)
+		"retail_suite.apparel.erpnext.enqueue_broken_sizes",
 	],
 }
 

@@ -124,7 +124,6 @@ def make_transfer_draft(alert: str) -> str:
 			"items",
 			{"item_code": row.item_code, "qty": flt(row.qty), "s_warehouse": row.from_warehouse, "t_warehouse": doc.warehouse},
 		)
-	entry.set_missing_values()
 	entry.insert()
 	doc.db_set({"stock_entry": entry.name, "status": "Transfer Drafted"})
 	return entry.name
@@ -204,7 +203,6 @@ def make_matrix_document(entry) -> frappe.model.document.Document:
 				{"item_code": row.item_code, "qty": flt(row.qty), "s_warehouse": entry.from_warehouse,
 					"t_warehouse": entry.warehouse},
 			)
-		document.set_missing_values()
 	else:
 		document = frappe.new_doc("Stock Reconciliation")
 		document.update({"purpose": "Stock Reconciliation", "company": entry.company})

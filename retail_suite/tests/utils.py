@@ -116,3 +116,84 @@ def restock(chain, qty: float = 300) -> None:
 	entry.insert(ignore_permissions=True)
 	entry.submit()
 	frappe.db.commit()
+
+
+APPAREL_STYLE = "_Test Apparel Tee"
+APPAREL_STORES = {"TAP1": "_Test Apparel Downtown", "TAP2": "_Test Apparel Uptown"}
+
+
+def apparel_chain() -> dict:
+	"""An apparel style on the demo chain's company: template APPAREL_STYLE in sizes Small, Medium, Large and
+	colours Red and Blue (ERPNext's own Size and Colour values), and two stores TAP1, TAP2 with their own
+	warehouses (created once). Returns {"company", "style", "variants": {(size, colour): item}, "warehouses"}."""
+	from erpnext.controllers.item_variant import create_variant
+
+	company = demo_chain().config.company
+	warehouses = {}
+	for code, warehouse_name in APPAREL_STORES.items():
+		abbr = frappe.get_cached_value("Company", company, "abbr")
+		warehouse = f"{warehouse_name} - {abbr}"
+		if not frappe.db.exists("Warehouse", warehouse):
+			frappe.get_doc({"doctype": "Warehouse", "warehouse_name": warehouse_name, "company": company}).insert(
+				ignore_permissions=True
+			)
+		make_store(code, company=company, warehouse=warehouse, store_name=warehouse_name)
+		warehouses[code] = warehouse
+	if not frappe.db.exists("Item", APPAREL_STYLE):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": APPAREL_STYLE,
+				"item_name": "Test Apparel Tee",
+				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}, order_by="name asc"),
+				"stock_uom": "Nos",
+				"is_stock_item": 1,
+				"has_variants": 1,
+				"variant_based_on": "Item Attribute",
+				"valuation_rate": 12,
+				"attributes": [{"attribute": "Size"}, {"attribute": "Colour"}],
+			}
+		).insert(ignore_permissions=True)
+	cells: dict[str, dict[str, str]] = {}
+	for parent, attribute, value in frappe.db.sql(
+		"select parent, attribute, attribute_value from `tabItem Variant Attribute` where variant_of = %s",
+		APPAREL_STYLE,
+	):
+		cells.setdefault(parent, {})[attribute] = value
+	variants = {(found.get("Size"), found.get("Colour")): parent for parent, found in cells.items()}
+	for size in ("Small", "Medium", "Large"):
+		for colour in ("Red", "Blue"):
+			if (size, colour) not in variants:
+				variant = create_variant(APPAREL_STYLE, {"Size": size, "Colour": colour})
+				variant.valuation_rate = 12
+				variant.insert(ignore_permissions=True)
+				variants[(size, colour)] = variant.name
+	frappe.db.commit()
+	return {"company": company, "style": APPAREL_STYLE, "variants": variants, "warehouses": warehouses}
+
+
+def set_stock(company: str, item_code: str, warehouse: str, qty: float, rate: float = 12) -> None:
+	"""Bring an item's stock in a warehouse to `qty` with a submitted Material Receipt or Issue (reruns start
+	from what the last run left)."""
+	current = frappe.db.get_value("Bin", {"item_code": item_code, "warehouse": warehouse}, "actual_qty") or 0
+	difference = qty - current
+	if not difference:
+		return
+	receipt = difference > 0
+	entry = frappe.get_doc(
+		{
+			"doctype": "Stock Entry",
+			"stock_entry_type": "Material Receipt" if receipt else "Material Issue",
+			"company": company,
+			"items": [
+				{
+					"item_code": item_code,
+					"qty": abs(difference),
+					("t_warehouse" if receipt else "s_warehouse"): warehouse,
+					"basic_rate": rate,
+				}
+			],
+		}
+	)
+	entry.insert(ignore_permissions=True)
+	entry.submit()
