@@ -72,7 +72,13 @@ ERPNEXT_SLICE: dict[str, SliceTable] = {
 			"brand": _f("Link", options="Brand"),
 			"lead_time_days": _f("Int"),
 			"safety_stock": _f("Float"),
+			"is_purchase_item": _f("Check", default="1"),
+			"purchase_uom": _f("Link", options="UOM"),
+			"min_order_qty": _f("Float"),
 		}
+	),
+	"UOM Conversion Detail": SliceTable(
+		{"uom": _f("Link", options="UOM"), "conversion_factor": _f("Float")}, istable=True
 	),
 	"Item Barcode": SliceTable(
 		{
@@ -151,6 +157,7 @@ ERPNEXT_SLICE: dict[str, SliceTable] = {
 			"projected_qty": _f("Float"),
 			"reserved_qty": _f("Float"),
 			"ordered_qty": _f("Float"),
+			"indented_qty": _f("Float"),
 			"valuation_rate": _f("Float"),
 			"stock_value": _f("Float"),
 			"stock_uom": _f("Link", options="UOM"),
@@ -192,6 +199,54 @@ ERPNEXT_SLICE: dict[str, SliceTable] = {
 	),
 	"Mode of Payment": SliceTable(
 		{"mode_of_payment": _f("Data", unique=1), "type": _f("Select"), "enabled": _f("Check", default="1")}
+	),
+	# purchasing history: supplier rating and lead times for replenishment (replenishment/suppliers.py)
+	"Purchase Order": SliceTable(
+		{
+			"supplier": _f("Link", options="Supplier", search_index=1),
+			"company": _f("Link", options="Company"),
+			"transaction_date": _f("Date", search_index=1),
+			"schedule_date": _f("Date"),
+			"status": _f("Select", search_index=1),
+			"per_received": _f("Percent"),
+			"set_warehouse": _f("Link", options="Warehouse"),
+		}
+	),
+	"Purchase Order Item": SliceTable(
+		{
+			"item_code": _f("Link", options="Item"),
+			"schedule_date": _f("Date"),
+			"qty": _f("Float"),
+			"stock_qty": _f("Float"),
+			"received_qty": _f("Float"),
+			"uom": _f("Link", options="UOM"),
+			"conversion_factor": _f("Float"),
+			"rate": _f("Currency"),
+			"warehouse": _f("Link", options="Warehouse"),
+		},
+		istable=True,
+	),
+	"Purchase Receipt": SliceTable(
+		{
+			"supplier": _f("Link", options="Supplier", search_index=1),
+			"company": _f("Link", options="Company"),
+			"posting_date": _f("Date", search_index=1),
+			"is_return": _f("Check"),
+			"status": _f("Select", search_index=1),
+		}
+	),
+	"Purchase Receipt Item": SliceTable(
+		{
+			"item_code": _f("Link", options="Item", search_index=1),
+			"received_qty": _f("Float"),
+			"qty": _f("Float"),
+			"stock_qty": _f("Float"),
+			"warehouse": _f("Link", options="Warehouse"),
+			"purchase_order": _f("Link", options="Purchase Order", search_index=1),
+			"purchase_order_item": _f("Data", search_index=1),
+			"rate": _f("Currency"),
+		},
+		istable=True,
 	),
 }
 

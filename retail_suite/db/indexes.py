@@ -25,6 +25,8 @@ COMPOSITE_INDEXES: dict[str, tuple[CompositeIndex, ...]] = {
 		CompositeIndex("store_day_status", ("store", "business_day", "status")),
 		# member statistics fold what is counted and not yet folded (and unfold what was voided after)
 		CompositeIndex("member_stats_pending", ("member_stats_applied", "status", "member")),
+		# replenishment's daily item sales fold what is counted and not yet folded (and unfold voids)
+		CompositeIndex("sales_history_pending", ("sales_history_applied", "status")),
 	),
 	"POS Sequence Gap": (
 		CompositeIndex("terminal_day_from", ("terminal", "business_day", "missing_from"), unique=True),
@@ -44,6 +46,11 @@ COMPOSITE_INDEXES: dict[str, tuple[CompositeIndex, ...]] = {
 		# no member receives the same campaign twice in its period
 		CompositeIndex("campaign_member_period", ("campaign", "member", "period_key"), unique=True),
 		CompositeIndex("campaign_follow_up", ("campaign", "follow_up_until")),
+	),
+	# replenishment: one smoothing state per store and item; one suggestion per run day, store and item
+	"Retail Demand Forecast": (CompositeIndex("store_item", ("store", "item_code"), unique=True),),
+	"Replenishment Suggestion": (
+		CompositeIndex("run_store_item", ("run_date", "store", "item_code"), unique=True),
 	),
 	# one broken-size alert per store, style and business day: a rerun of the day's scan replaces, never doubles
 	"Broken Size Alert": (CompositeIndex("day_store_style", ("business_day", "store", "style"), unique=True),),
