@@ -117,6 +117,7 @@ def run_benchmarks(
 	skus: int = 5000,
 	log: Callable[[str], None] = print,
 	stream_transactions: int = 0,
+	members: int = 0,
 ) -> dict[str, object]:
 	"""Run every benchmark; returns machine facts, server version and measurements."""
 	scratch = settings.with_database(f"rs_bench_{uuid.uuid4().hex[:8]}")
@@ -155,6 +156,8 @@ def run_benchmarks(
 			measurements.append(_streamed_ingest(scratch, chain, stream_transactions, log))
 	finally:
 		drop_database(scratch)
+	if members:
+		measurements += _member_benchmarks(settings, members, log)
 	return {"machine": machine(), "server": server, "measurements": measurements, "repeat": repeat, "at": datetime.now()}
 
 
@@ -279,6 +282,41 @@ def _promotion_benchmarks(log: Callable[[str], None], repeat: int = 2000) -> lis
 	else:
 		log("node or tests/js/bench_promotions.js not found: JS twin not measured")
 	return measurements
+
+
+def _member_benchmarks(settings: DatabaseSettings, members: int, log: Callable[[str], None]) -> list[Measurement]:
+	"""Member statistics and tags: the incremental run after a day of 20,000 transactions, and a full
+	recompute over the whole log (one run each: the data is rebuilt for every run)."""
+	from retail_suite.membership.benchmark import INCREMENTAL_TARGET_SECONDS, benchmark_member_tags
+
+	scratch = settings.with_database(f"rs_bench_{uuid.uuid4().hex[:8]}")
+	try:
+		ensure_database(scratch)
+		db = MariaDBDatabase(scratch)
+		schema.migrate(db)
+		log(f"member tags: {members:,} members, 30 days × 20,000 transactions of history, then one more day")
+		figures = benchmark_member_tags(db, members=members, log=log)
+		db.close()
+	finally:
+		drop_database(scratch)
+	incremental, full = figures["incremental"], figures["full"]
+	return [
+		Measurement(
+			"Member statistics + tags, incremental (after one business day)",
+			f"{incremental['transactions']:,} transactions, {members:,} members, {len(incremental['members_per_tag'])} rules",
+			"s", [incremental["seconds"]], target=f"≤ {INCREMENTAL_TARGET_SECONDS} s",
+			reference=f"fold {incremental['fold_seconds']} s + tagging {incremental['tag_seconds']} s; "
+			f"{incremental['members_touched']:,} members touched",
+		),
+		Measurement(
+			"Member statistics + tags, full recompute",
+			f"{full['transactions']:,} transactions, {full['members']:,} members", "s", [full["seconds"]],
+			target="report time and peak memory",
+			reference=f"fold {full['fold_seconds']} s ({full['transactions_per_second']:,}/s) + tagging {full['tag_seconds']} s; "
+			f"peak Python memory {full['peak_python_mb']} MB, process peak RSS {full['peak_rss_mb_after']} MB; "
+			f"same tags as incremental: {'yes' if full['tags_unchanged'] else 'NO'}",
+		),
+	]
 
 
 LIVE_SECTION = "## Live site"

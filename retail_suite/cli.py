@@ -525,12 +525,16 @@ def apparel_broken_sizes(ctx: Context, as_of) -> None:
 @click.option("--skus", default=5000, show_default=True, type=click.IntRange(50, 1_000_000))
 @click.option("--stream", default=0, show_default=True, type=click.IntRange(0, 10_000_000),
 	help="also stream this many transactions from a JSON Lines file through `retail-suite ingest` (e.g. 1000000)")
+@click.option("--members", "member_count", default=100_000, show_default=True, type=click.IntRange(0, 10_000_000),
+	help="members for the member-tag benchmark (a day of 20,000 transactions after 30 days of history); 0 skips it")
 @click.pass_obj
-def bench_command(ctx: Context, output: Path, repeat: int, skus: int, stream: int) -> None:
+def bench_command(ctx: Context, output: Path, repeat: int, skus: int, stream: int, member_count: int) -> None:
 	"""Run the benchmarks on throwaway databases and write BENCHMARKS.md."""
 	from retail_suite.benchmarks import run_benchmarks, write_benchmarks
 
-	results = run_benchmarks(ctx.settings, repeat=repeat, skus=skus, log=console.print, stream_transactions=stream)
+	results = run_benchmarks(
+		ctx.settings, repeat=repeat, skus=skus, log=console.print, stream_transactions=stream, members=member_count
+	)
 	write_benchmarks(output, results)
 	console.print(f"[bold green]benchmarks written[/] to {output.resolve()}")
 
