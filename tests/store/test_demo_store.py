@@ -71,10 +71,14 @@ def test_variants_link_to_their_template(demo_db: MariaDBDatabase) -> None:
 
 def test_member_phone_and_card_are_unique(demo_db: MariaDBDatabase) -> None:
 	write_chain(demo_db, generate_chain(CONFIG))
-	member = demo_db.sql("SELECT name, retail_phone FROM `tabCustomer` ORDER BY name LIMIT 1")[0]
+	member = demo_db.sql("SELECT name, retail_phone, retail_card_number FROM `tabCustomer` ORDER BY name LIMIT 1")[0]
 	plan = demo_db.sql("EXPLAIN SELECT name FROM `tabCustomer` WHERE retail_phone = %s", (member["retail_phone"],))
 	assert plan[0]["key"] == "retail_phone" and int(plan[0]["rows"]) == 1  # one index read
 	assert plan[0]["type"] == "const"
+	plan = demo_db.sql(
+		"EXPLAIN SELECT name FROM `tabCustomer` WHERE retail_card_number = %s", (member["retail_card_number"],)
+	)
+	assert (plan[0]["key"], int(plan[0]["rows"]), plan[0]["type"]) == ("retail_card_number", 1, "const")
 	with pytest.raises(Exception, match="Duplicate entry"):
 		demo_db.execute(
 			"INSERT INTO `tabCustomer` (name, customer_name, retail_phone) VALUES ('X1', 'Copy', %s)",
