@@ -1,8 +1,9 @@
 """Audit rules of the transaction log (pure): dataclasses in, findings out.
 
 Checks per transaction: totals (lines − discounts + taxes = tenders − change, at
-the currency's precision), unknown items and barcodes, prices against the store's
-price list, returns against their original, voids. Sequence gaps per terminal and
+the currency's precision), unknown items and barcodes, batches blocked from sale
+(expired or disabled), prices against the store's price list, returns against
+their original, voids. Sequence gaps per terminal and
 business day are found by `find_gaps`.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from retail_suite.posdm.tlog import ZERO, money
@@ -29,6 +31,7 @@ class AuditLine:
 	promotion: str | None = None
 	#: (promotion, amount) the till gave on this line
 	promotions: tuple[tuple[str, Decimal], ...] = ()
+	batch_no: str | None = None
 
 	@property
 	def gross(self) -> Decimal:
@@ -52,6 +55,7 @@ class AuditTransaction:
 	ended_at: str | None = None  # the store's wall-clock time, ISO
 	member: str | None = None
 	coupons: tuple[str, ...] = ()
+	business_day: date | None = None
 
 	@property
 	def grand_total(self) -> Decimal:
@@ -95,6 +99,8 @@ class AuditContext:
 	#: (member, coupon code) -> (what the code unlocks in the engine, the transaction that redeemed it):
 	#: a campaign coupon of that member, good once
 	coupon_tokens: dict[tuple[str, str], tuple[str, str | None]] = field(default_factory=dict)
+	#: batch -> (expiry date, disabled) of the batches the transactions name
+	batches: dict[str, tuple[date | None, bool]] = field(default_factory=dict)
 
 	def coupons_of(self, txn: AuditTransaction) -> list[str]:
 		"""The codes the engine sees: as presented, plus campaign tokens for the member's unredeemed coupons."""
@@ -168,6 +174,31 @@ def check_items(txn: AuditTransaction, context: AuditContext) -> list[str]:
 	return findings
 
 
+def check_batches(txn: AuditTransaction, context: AuditContext) -> list[str]:
+	"""A batch past its expiry date on the business day, or disabled (blocked by the fresh expiry job), may
+	not be sold; ERPNext would refuse the invoice for the same reason. Returns take goods back and pass."""
+	findings = []
+	if txn.transaction_type not in ("Sale", "Exchange"):
+		return findings
+	for line in txn.lines:
+		if line.direction < 0 or not line.batch_no:
+			continue
+		known = context.batches.get(line.batch_no)
+		if known is None:
+			continue  # an unknown batch number is ERPNext's to refuse at posting
+		expiry, disabled = known
+		if expiry and txn.business_day and txn.business_day > expiry:
+			findings.append(
+				f"Line {line.line_id}: batch {line.batch_no} of {line.item_code} expired on {expiry} and may not be "
+				"sold: take it off the shelf"
+			)
+		elif disabled:
+			findings.append(
+				f"Line {line.line_id}: batch {line.batch_no} of {line.item_code} is blocked from sale (disabled)"
+			)
+	return findings
+
+
 def check_prices(txn: AuditTransaction, context: AuditContext) -> list[str]:
 	"""Till prices must be within the store's tolerance of the price list, unless a promotion explains them."""
 	findings = []
@@ -238,7 +269,7 @@ def check_promotions(txn: AuditTransaction, context: AuditContext) -> list[str]:
 	lines = [line for line in txn.lines if line.direction > 0]
 	given = {(line.line_id, promotion): amount for line in lines for promotion, amount in line.promotions}
 	if not given and not catalogue.touches(
-		(line.item_code, context.item_groups.get(line.item_code)) for line in lines
+		(line.item_code, context.item_groups.get(line.item_code), line.batch_no) for line in lines
 	):
 		return []
 	names = {promotion.name for promotion in catalogue.promotions}
@@ -260,6 +291,7 @@ def check_promotions(txn: AuditTransaction, context: AuditContext) -> list[str]:
 					"item_group": context.item_groups.get(line.item_code),
 					"qty": str(line.qty),
 					"unit_price": str(line.unit_price),
+					"batch_no": line.batch_no,
 				}
 				for line in lines
 			]
@@ -309,6 +341,7 @@ def audit_transaction(txn: AuditTransaction, context: AuditContext) -> list[str]
 	return (
 		check_totals(txn)
 		+ check_items(txn, context)
+		+ check_batches(txn, context)
 		+ check_prices(txn, context)
 		+ check_reference(txn, context)
 		+ check_promotions(txn, context)

@@ -37,7 +37,7 @@ class AuditSummary:
 def load_transactions(db: Database, names: list[str]) -> list[AuditTransaction]:
 	parents = db.sql(
 		"SELECT txn.name, txn.transaction_type, txn.tender_total, txn.change_total, txn.claimed_grand_total, "
-		"txn.original_transaction, txn.source, txn.ended_at, txn.member, txn.coupons "
+		"txn.original_transaction, txn.source, txn.ended_at, txn.member, txn.coupons, txn.business_day "
 		"FROM `tabPOS Transaction` txn WHERE txn.name IN " + in_placeholders(names),
 		names,
 	)
@@ -53,7 +53,7 @@ def load_transactions(db: Database, names: list[str]) -> list[AuditTransaction]:
 	lines: dict[str, list[AuditLine]] = defaultdict(list)
 	for row in db.sql(
 		"SELECT line.parent, line.line_id, line.item_code, line.qty, line.unit_price, line.discount_amount, "
-		"line.tax_amount, line.direction, line.scanned_code, line.promotion FROM `tabPOS Transaction Line` line "
+		"line.tax_amount, line.direction, line.scanned_code, line.promotion, line.batch_no FROM `tabPOS Transaction Line` line "
 		"WHERE line.parent IN " + in_placeholders(names) + " ORDER BY line.parent, line.idx",
 		names,
 	):
@@ -69,6 +69,7 @@ def load_transactions(db: Database, names: list[str]) -> list[AuditTransaction]:
 				scanned_code=row["scanned_code"],
 				promotion=row["promotion"],
 				promotions=tuple(split.get((row["parent"], row["line_id"]), ())),
+				batch_no=row["batch_no"] or None,
 			)
 		)
 	return [
@@ -84,6 +85,7 @@ def load_transactions(db: Database, names: list[str]) -> list[AuditTransaction]:
 			ended_at=row["ended_at"].isoformat() if row["ended_at"] else None,
 			member=row["member"],
 			coupons=tuple(code for code in (row["coupons"] or "").split(",") if code),
+			business_day=row["business_day"],
 		)
 		for row in parents
 	]
@@ -118,6 +120,15 @@ def load_context(db: Database, store: str, transactions: list[AuditTransaction])
 			[store_row["price_list"], *items],
 		):
 			context.prices[row["item_code"]] = exact(row["price_list_rate"]).normalize()
+	batches = sorted({line.batch_no for txn in transactions for line in txn.lines if line.batch_no})
+	for start in range(0, len(batches), 1000):
+		chunk = batches[start : start + 1000]
+		for row in db.sql(
+			"SELECT batch.name, batch.expiry_date, batch.disabled FROM `tabBatch` batch WHERE batch.name IN "
+			+ in_placeholders(chunk),
+			chunk,
+		):
+			context.batches[row["name"]] = (row["expiry_date"], bool(row["disabled"]))
 	if codes:
 		for row in db.sql(
 			"SELECT barcode.barcode, barcode.parent FROM `tabItem Barcode` barcode WHERE barcode.barcode IN "

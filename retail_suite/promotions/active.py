@@ -69,6 +69,12 @@ def load_promotions(
 		names,
 	):
 		children[row["parent"]]["stores"].append(row)
+	for row in db.sql(
+		"SELECT link.parent, link.batch_no FROM `tabRetail Promotion Batch` link WHERE link.parent IN "
+		+ in_placeholders(names),
+		names,
+	):
+		children[row["parent"]]["batches"].append(row)
 	campaign_promotions = {
 		row["promotion"]
 		for row in db.sql(
@@ -84,7 +90,9 @@ def load_promotions(
 		# a campaign's promotion is redeemed with the coupon the campaign gave the member
 		extra = [campaign_token(header["name"])] if header["name"] in campaign_promotions else []
 		promotions.append(
-			engine_promotion(header, rows["items"], rows["tiers"], rows["hours"], rows["stores"], extra_coupons=extra)
+			engine_promotion(
+				header, rows["items"], rows["tiers"], rows["hours"], rows["stores"], extra_coupons=extra, batches=rows["batches"]
+			)
 		)
 	return promotions
 
@@ -185,6 +193,7 @@ CHILD_COLUMNS = {
 	"tiers": ("Retail Promotion Tier", ("threshold", "discount_amount", "discount_percent")),
 	"hours": ("Retail Promotion Hours", ("start_time", "end_time")),
 	"stores": ("Retail Promotion Store", ("store",)),
+	"batches": ("Retail Promotion Batch", ("batch_no", "item_code")),
 }
 _DEFAULTS = {"stacking": "Stackable", "source": "Manual", "enabled": 1}
 
@@ -200,6 +209,7 @@ def save_promotion(db: Database, header: dict[str, Any], children: dict[str, lis
 	db.execute("DELETE FROM `tabRetail Promotion Tier` WHERE parent = %s", (name,))
 	db.execute("DELETE FROM `tabRetail Promotion Hours` WHERE parent = %s", (name,))
 	db.execute("DELETE FROM `tabRetail Promotion Store` WHERE parent = %s", (name,))
+	db.execute("DELETE FROM `tabRetail Promotion Batch` WHERE parent = %s", (name,))
 	values = []
 	for column in PROMOTION_COLUMNS:
 		value = header.get(column, _DEFAULTS.get(column))

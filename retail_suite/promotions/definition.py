@@ -1,6 +1,6 @@
 """Retail Promotion documents as the engine reads them, and what of them ERPNext's Pricing Rule can hold (pure).
 
-A Retail Promotion (header fields + Items, Tiers, Hours, Stores rows, as dicts from a form or a query)
+A Retail Promotion (header fields + Items, Tiers, Hours, Stores, Batches rows, as dicts from a form or a query)
 becomes one engine promotion dict (`engine_promotion`). `pricing_rule_plan` says whether ERPNext's
 Pricing Rule can express it — then standard quotations, orders and invoices honour it too — and if
 not, why, in words for the form.
@@ -65,6 +65,7 @@ def engine_promotion(
 	hours: Sequence[Mapping[str, Any]] = (),
 	stores: Sequence[Mapping[str, Any]] = (),
 	extra_coupons: Sequence[str] = (),
+	batches: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
 	"""One Retail Promotion as the engine's promotion dict."""
 	kind = KIND_BY_TYPE.get(header.get("promotion_type") or "")
@@ -129,6 +130,9 @@ def engine_promotion(
 		]
 	if window:
 		promotion["window"] = window
+	batch_numbers = sorted({row["batch_no"] for row in batches if row.get("batch_no")})
+	if batch_numbers:
+		promotion["batches"] = batch_numbers
 	store_names = sorted({row["store"] for row in stores if row.get("store")})
 	if store_names:
 		promotion["stores"] = store_names
@@ -181,6 +185,8 @@ def pricing_rule_plan(promotion: Mapping[str, Any]) -> tuple[dict[str, Any] | No
 		reasons.append("Pricing Rule has no weekdays")
 	if promotion.get("stores"):
 		reasons.append("Pricing Rule cannot be limited to stores")
+	if promotion.get("batches"):
+		reasons.append("Pricing Rule cannot be limited to batches")
 	if promotion.get("members_only") or promotion.get("member_tags"):
 		reasons.append("Pricing Rule does not know members or member tags")
 	if promotion.get("coupon_codes"):

@@ -13,6 +13,9 @@ Rules, in the order they apply:
   presented, or its usage limit (per member, total) is used up. Local time is the store's time zone; an
   hour window that crosses midnight (22:00–02:00) belongs to the day it opens, for its date range and
   weekdays. Start is inclusive, end exclusive.
+* **Batches.** A promotion that lists batch numbers (a fresh markdown) sees only basket lines carrying
+  one of them (`batch_no`), for every rule below, rewards and bundle parts included; of those lines it
+  targets the items or groups it names (all, when it names none). A line without a batch is never in it.
 * **Item level first, basket level after.** Item promotions (percent off, amount off, fixed price,
   buy X get Y, mix and match, bundle) apply before spend tiers, which see the basket after item
   discounts.
@@ -158,21 +161,36 @@ class Promotion:
 	coupon_codes: frozenset[str] = frozenset()
 	limit_per_member: int = 0
 	limit_total: int = 0
+	#: batch numbers: when given, the promotion sees only basket lines of these batches (a fresh markdown)
+	batches: frozenset[str] = frozenset()
+
+	@cached_property
+	def every_item(self) -> bool:
+		return not self.items and not self.item_groups and not self.components
 
 	@cached_property
 	def targets_all(self) -> bool:
-		return not self.items and not self.item_groups and not self.components
+		"""Whether it targets every line of every basket (no items, groups, components or batches)."""
+		return self.every_item and not self.batches
 
-	def targets(self, item_code: str, item_group: str | None) -> bool:
+	def sees(self, batch_no: str | None) -> bool:
+		"""Whether a line of this batch (None: no batch) is one the promotion may touch."""
+		return not self.batches or batch_no in self.batches
+
+	def targets(self, item_code: str, item_group: str | None, batch_no: str | None = None) -> bool:
+		if self.batches and batch_no not in self.batches:
+			return False
 		if self.components:
 			return any(code == item_code for code, _ in self.components)
 		return (
-			self.targets_all
+			self.every_item
 			or item_code in self.items
 			or (item_group is not None and item_group in self.item_groups)
 		)
 
-	def rewards(self, item_code: str, item_group: str | None) -> bool:
+	def rewards(self, item_code: str, item_group: str | None, batch_no: str | None = None) -> bool:
+		if self.batches and batch_no not in self.batches:
+			return False
 		return item_code in self.reward_items or (
 			item_group is not None and item_group in self.reward_item_groups
 		)
@@ -245,6 +263,7 @@ def compile_promotion(raw: Mapping[str, Any], precision: int = 2) -> Promotion:
 		priority=_whole(raw.get("priority") or 0, f"promotion {name}: priority"),
 		items=_names(raw, "items"),
 		item_groups=_names(raw, "item_groups"),
+		batches=_names(raw, "batches"),
 		percent=scaled(raw.get("percent", 0), 2, f"{where} percent"),
 		amount=scaled(raw.get("amount", 0), precision, f"{where} amount"),
 		price=scaled(raw.get("price", 0), precision, f"{where} price"),
@@ -375,7 +394,8 @@ def overlapping_exclusive(
 	"""Pairs of exclusive promotions that could meet on the same item at the same time in the same store.
 
 	`item_groups` (item code -> item group, for the items the promotions name) tells whether an item one
-	promotion names belongs to a group the other names; without it, such a pair counts as meeting."""
+	promotion names belongs to a group the other names; without it, such a pair counts as meeting. A
+	promotion for batches (a fresh markdown, resolved by its priority) meets only one naming the same batch."""
 	compiled = [compile_promotion(raw) for raw in promotions]
 	exclusive = sorted((p for p in compiled if p.stacking == "exclusive"), key=lambda p: p.name)
 	pairs = []
@@ -391,9 +411,11 @@ def overlapping_exclusive(
 def _overlap(first: Promotion, second: Promotion, item_groups: Mapping[str, str] | None = None) -> bool:
 	if first.stores and second.stores and not first.stores & second.stores:
 		return False
+	if (first.batches or second.batches) and not first.batches & second.batches:
+		return False  # a batch promotion (a markdown) meets another only on a batch both name
 	targets_first = first.items | {code for code, _ in first.components}
 	targets_second = second.items | {code for code, _ in second.components}
-	if not (first.targets_all or second.targets_all):
+	if not (first.every_item or second.every_item):
 		if not (targets_first & targets_second or first.item_groups & second.item_groups):
 			# different items, but an item may belong to a group the other names
 			if item_groups is not None:
@@ -438,6 +460,7 @@ class LineState:
 	units_free: int  # whole units not yet in a unit-based set
 	discounts: dict[str, int] = field(default_factory=dict)
 	locked: bool = False
+	batch_no: str | None = None
 
 	def unit_value(self) -> int:
 		return half_up(self.remaining * 1000, self.qty)
@@ -582,6 +605,7 @@ class Catalogue:
 		self.promotions: list[Promotion] = []
 		self.by_item: dict[str, list[int]] = {}
 		self.by_group: dict[str, list[int]] = {}
+		self.by_batch: dict[str, list[int]] = {}
 		self.for_all: list[int] = []
 		seen: set[str] = set()
 		for raw in promotions:
@@ -594,6 +618,10 @@ class Catalogue:
 			if promotion.targets_all:
 				self.for_all.append(index)
 				continue
+			if promotion.batches:  # it sees only lines of its batches: found through them alone
+				for batch_no in promotion.batches:
+					self.by_batch.setdefault(batch_no, []).append(index)
+				continue
 			codes = (
 				set(promotion.items)
 				| {code for code, _ in promotion.components}
@@ -604,13 +632,16 @@ class Catalogue:
 			for group in promotion.item_groups | promotion.reward_item_groups:
 				self.by_group.setdefault(group, []).append(index)
 
-	def touches(self, items: Iterable[tuple[str, str | None]]) -> bool:
-		"""Whether any promotion could apply to these (item code, item group) pairs."""
+	def touches(self, items: Iterable[tuple[str, str | None] | tuple[str, str | None, str | None]]) -> bool:
+		"""Whether any promotion could apply to these (item code, item group[, batch number]) tuples."""
 		if self.for_all:
 			return True
-		return any(
-			code in self.by_item or (group is not None and group in self.by_group) for code, group in items
-		)
+		for code, group, *batch in items:
+			if code in self.by_item or (group is not None and group in self.by_group):
+				return True
+			if batch and batch[0] is not None and batch[0] in self.by_batch:
+				return True
+		return False
 
 	def lines_by_candidate(self, lines: Sequence[LineState]) -> dict[int, list[LineState]]:
 		"""Each candidate promotion (by index) with the basket lines it targets or rewards, in basket order."""
@@ -619,6 +650,8 @@ class Catalogue:
 			matches = set(self.by_item.get(line.item_code, ()))
 			if line.item_group is not None:
 				matches.update(self.by_group.get(line.item_group, ()))
+			if line.batch_no is not None:
+				matches.update(self.by_batch.get(line.batch_no, ()))
 			for index in matches:
 				found.setdefault(index, []).append(line)
 		return dict(sorted(found.items()))
@@ -629,6 +662,8 @@ class Catalogue:
 			found.update(self.by_item.get(line.item_code, ()))
 			if line.item_group is not None:
 				found.update(self.by_group.get(line.item_group, ()))
+			if line.batch_no is not None:
+				found.update(self.by_batch.get(line.batch_no, ()))
 		return [self.promotions[index] for index in sorted(found)]
 
 
@@ -645,6 +680,11 @@ def read_basket(raw: Mapping[str, Any], precision: int) -> list[LineState]:
 		price = scaled(line.get("unit_price"), 4, f"{where}.unit_price")
 		if qty <= 0 or price < 0:
 			raise PromotionError(f"{where}: quantity must be above 0 and the price at least 0")
+		batch_no = line.get("batch_no")
+		if batch_no == "":
+			batch_no = None
+		if batch_no is not None and not isinstance(batch_no, str):
+			raise PromotionError(f"{where}.batch_no must be a batch number written as text, not {batch_no!r}")
 		base = half_up(qty * price * 10**precision, 10**7)
 		lines.append(
 			LineState(
@@ -655,6 +695,7 @@ def read_basket(raw: Mapping[str, Any], precision: int) -> list[LineState]:
 				remaining=base,
 				base=base,
 				units_free=qty // 1000 if qty % 1000 == 0 else 0,
+				batch_no=batch_no,
 			)
 		)
 	return lines
@@ -672,7 +713,7 @@ def _apply_simple(promotion: Promotion, lines: list[LineState]) -> dict[int, int
 	"""percent off, amount off, fixed price: each line on its own."""
 	result = {}
 	for line in lines:
-		if not promotion.targets(line.item_code, line.item_group) or line.qty < promotion.min_qty:
+		if not promotion.targets(line.item_code, line.item_group, line.batch_no) or line.qty < promotion.min_qty:
 			continue
 		if promotion.kind == "percent_off":
 			amount = half_up(line.remaining * promotion.percent, 10000)
@@ -717,7 +758,7 @@ def _consume(units: Iterable[tuple[int, int, LineState]], consumed: dict[int, in
 
 
 def _apply_buy_get(promotion: Promotion, lines: list[LineState], consumed: dict[int, int]) -> dict[int, int]:
-	buy_units = _units(line for line in lines if promotion.targets(line.item_code, line.item_group))
+	buy_units = _units(line for line in lines if promotion.targets(line.item_code, line.item_group, line.batch_no))
 	if not promotion.separate_reward_pool:
 		size = promotion.buy_qty + promotion.get_qty
 		sets = len(buy_units) // size
@@ -736,7 +777,7 @@ def _apply_buy_get(promotion: Promotion, lines: list[LineState], consumed: dict[
 		taken[line_id] = taken.get(line_id, 0) + 1
 	reward_units = []
 	for line in lines:
-		if promotion.rewards(line.item_code, line.item_group) and line.units_free:
+		if promotion.rewards(line.item_code, line.item_group, line.batch_no) and line.units_free:
 			spare = line.units_free - taken.get(line.line_id, 0)
 			value = line.unit_value()
 			reward_units.extend((value, line.line_id, line) for _ in range(spare))
@@ -764,7 +805,7 @@ def _spread(total: int, units: list[tuple[int, int, LineState]]) -> dict[int, in
 def _apply_mix_match(
 	promotion: Promotion, lines: list[LineState], consumed: dict[int, int]
 ) -> dict[int, int]:
-	units = _units(line for line in lines if promotion.targets(line.item_code, line.item_group))
+	units = _units(line for line in lines if promotion.targets(line.item_code, line.item_group, line.batch_no))
 	sets = len(units) // promotion.group_qty
 	chosen = units[: sets * promotion.group_qty]
 	discount = 0
@@ -779,7 +820,8 @@ def _apply_mix_match(
 
 def _apply_bundle(promotion: Promotion, lines: list[LineState], consumed: dict[int, int]) -> dict[int, int]:
 	by_component = {
-		code: _units(line for line in lines if line.item_code == code) for code, _ in promotion.components
+		code: _units(line for line in lines if line.item_code == code and promotion.sees(line.batch_no))
+		for code, _ in promotion.components
 	}
 	sets = min(len(by_component[code]) // qty for code, qty in promotion.components)
 	if not sets:
@@ -796,7 +838,7 @@ def _apply_bundle(promotion: Promotion, lines: list[LineState], consumed: dict[i
 
 def _apply_tiers(promotion: Promotion, lines: list[LineState]) -> dict[int, int]:
 	eligible = [
-		line for line in lines if promotion.targets(line.item_code, line.item_group) and line.remaining > 0
+		line for line in lines if promotion.targets(line.item_code, line.item_group, line.batch_no) and line.remaining > 0
 	]
 	spend = sum(line.remaining for line in eligible)
 	reached = [tier for tier in promotion.tiers if tier[0] <= spend]

@@ -102,6 +102,7 @@ MIX = {"name": "M", "kind": "mix_match", "items": ["A"], "group_qty": 2, "price"
 NOT_WHOLE = "promotion P10: priority must be a whole number, not "
 USAGE = 'context.usage must map each promotion to {"member": uses, "total": uses}'
 TWICE = "is listed twice in the bundle; give it a quantity instead"
+BATCH_TEXT = "basket.lines[0].batch_no must be a batch number written as text, not "
 
 
 def bundle(components: Any, **fields: Any) -> list[dict]:
@@ -345,6 +346,38 @@ CHECKS: list[tuple[dict, str | None]] = [
 	(edge("usage empty", usage=""), None),
 	(edge("usage of an empty mapping", promotions=[{**PERCENT, "limit_total": 1}], usage={"P10": {}}), None),
 	(edge("usage used up", promotions=[{**PERCENT, "limit_total": 1}], usage={"P10": {"total": 1}}), None),
+	(edge("a batch number as a number", lines=[{**LINE, "batch_no": 7}]), BATCH_TEXT + "7"),
+	(edge("a batch number true", lines=[{**LINE, "batch_no": True}]), BATCH_TEXT + "True"),
+	(edge("a batch number 1.5", lines=[{**LINE, "batch_no": 1.5}]), BATCH_TEXT + "1.5"),
+	(edge("a batch number in a list", lines=[{**LINE, "batch_no": ["B1"]}]), BATCH_TEXT + "['B1']"),
+	(edge("a batch number as a mapping", lines=[{**LINE, "batch_no": {"id": "B1"}}]), BATCH_TEXT + "{'id': 'B1'}"),
+	(edge("a batch number zero", lines=[{**LINE, "batch_no": 0}]), BATCH_TEXT + "0"),
+	(
+		edge("the batch is read after the price", lines=[{**LINE, "unit_price": "x", "batch_no": 7}]),
+		"basket.lines[0].unit_price 'x' is not a number",
+	),
+	(
+		edge("batches one string", promotions=[{**PERCENT, "batches": "B1"}]),
+		"batches must be a list of names",
+	),
+	(edge("an empty batch number is no batch", lines=[{**LINE, "batch_no": ""}]), None),
+	(edge("a null batch number is no batch", lines=[{**LINE, "batch_no": None}]), None),
+	(
+		edge("batches as a mapping", promotions=[{**PERCENT, "batches": {"B1": 1}}], lines=[{**LINE, "batch_no": "B1"}]),
+		None,
+	),
+	(
+		edge("batches of numbers", promotions=[{**PERCENT, "batches": [1]}], lines=[{**LINE, "batch_no": "1"}]),
+		None,
+	),
+	(
+		edge(
+			"a batch in another script",
+			promotions=[{**PERCENT, "batches": ["\u0661"]}],
+			lines=[{**LINE, "batch_no": "\u0661"}, {**LINE, "line_id": 2, "batch_no": "1"}],
+		),
+		None,
+	),
 ]
 EDGE_CASES += [case for case, _ in CHECKS]
 

@@ -614,6 +614,7 @@
 			priority: whole(or(get(raw, "priority"), 0), `promotion ${name}: priority`),
 			items: names(raw, "items"),
 			itemGroups: names(raw, "item_groups"),
+			batches: names(raw, "batches"),
 			percent: scaled(get(raw, "percent", 0), 2, `${where} percent`),
 			amount: scaled(get(raw, "amount", 0), precision, `${where} amount`),
 			price: scaled(get(raw, "price", 0), precision, `${where} price`),
@@ -649,7 +650,9 @@
 		if (kind === "bundle" && !promotion.components.length) {
 			throw new PromotionError(`promotion ${name}: a bundle needs its items`);
 		}
-		promotion.targetsAll = !promotion.items.size && !promotion.itemGroups.size && !promotion.components.length;
+		promotion.everyItem = !promotion.items.size && !promotion.itemGroups.size && !promotion.components.length;
+		// it targets every line of every basket: no items, groups, components or batches
+		promotion.targetsAll = promotion.everyItem && !promotion.batches.size;
 		promotion.separateRewardPool = Boolean(promotion.rewardItems.size || promotion.rewardItemGroups.size);
 		return Object.freeze(promotion);
 	}
@@ -659,16 +662,23 @@
 		return truthy(value) ? iterate(value) : [];
 	}
 
-	function targets(promotion, itemCode, itemGroup) {
+	// Whether a line of this batch (null: no batch) is one the promotion may touch.
+	function sees(promotion, batchNo) {
+		return !promotion.batches.size || promotion.batches.has(batchNo);
+	}
+
+	function targets(promotion, itemCode, itemGroup, batchNo = null) {
+		if (!sees(promotion, batchNo)) return false;
 		if (promotion.components.length) return promotion.components.some(([code]) => code === itemCode);
 		return (
-			promotion.targetsAll ||
+			promotion.everyItem ||
 			promotion.items.has(itemCode) ||
 			(itemGroup !== null && promotion.itemGroups.has(hashable(itemGroup)))
 		);
 	}
 
-	function rewards(promotion, itemCode, itemGroup) {
+	function rewards(promotion, itemCode, itemGroup, batchNo = null) {
+		if (!sees(promotion, batchNo)) return false;
 		return (
 			promotion.rewardItems.has(itemCode) ||
 			(itemGroup !== null && promotion.rewardItemGroups.has(hashable(itemGroup)))
@@ -861,6 +871,7 @@
 			this.promotions = [];
 			this.byItem = new Map();
 			this.byGroup = new Map();
+			this.byBatch = new Map();
 			this.forAll = [];
 			const seen = new Set();
 			for (const raw of iterate(promotions)) {
@@ -871,6 +882,11 @@
 				this.promotions.push(promotion);
 				if (promotion.targetsAll) {
 					this.forAll.push(index);
+					continue;
+				}
+				if (promotion.batches.size) {
+					// it sees only lines of its batches: found through them alone
+					for (const batchNo of promotion.batches) addTo(this.byBatch, batchNo, index);
 					continue;
 				}
 				const codes = new Set([
@@ -885,12 +901,13 @@
 			}
 		}
 
-		// Whether any promotion could apply to these [item code, item group] pairs.
+		// Whether any promotion could apply to these [item code, item group(, batch number)] tuples.
 		touches(items) {
 			if (this.forAll.length) return true;
-			for (const [code, group] of iterate(items)) {
+			for (const [code, group, batchNo] of iterate(items)) {
 				if (this.byItem.has(code)) return true;
 				if (group !== null && group !== undefined && this.byGroup.has(hashable(group))) return true;
+				if (batchNo !== null && batchNo !== undefined && this.byBatch.has(hashable(batchNo))) return true;
 			}
 			return false;
 		}
@@ -915,6 +932,10 @@
 				if (line.itemGroup !== null) {
 					const byGroup = this.byGroup.get(hashable(line.itemGroup));
 					if (byGroup) for (const index of byGroup) note(index, line);
+				}
+				if (line.batchNo !== null) {
+					const byBatch = this.byBatch.get(line.batchNo);
+					if (byBatch) for (const index of byBatch) note(index, line);
 				}
 			}
 			const result = [];
@@ -951,6 +972,11 @@
 			if (qty <= 0n || price < 0n) {
 				throw new PromotionError(`${where}: quantity must be above 0 and the price at least 0`);
 			}
+			let batchNo = get(line, "batch_no");
+			if (batchNo === "") batchNo = null;
+			if (batchNo !== null && typeof batchNo !== "string") {
+				throw new PromotionError(`${where}.batch_no must be a batch number written as text, not ${repr(batchNo)}`);
+			}
 			const base = halfUp(qty * price * scale, 10000000n);
 			lines.push({
 				lineId,
@@ -963,6 +989,7 @@
 				discounts: new Map(),
 				locked: false,
 				stamp: 0,
+				batchNo,
 			});
 		});
 		return lines;
@@ -979,15 +1006,17 @@
 
 	// Python's `[line for line in lines if promotion.targets(...)]`, and the same for rewards
 	function targeted(promotion, lines) {
-		return lines.filter((line) => targets(promotion, line.itemCode, line.itemGroup));
+		return lines.filter((line) => targets(promotion, line.itemCode, line.itemGroup, line.batchNo));
 	}
 
 	function rewarded(promotion, lines) {
-		return lines.filter((line) => rewards(promotion, line.itemCode, line.itemGroup));
+		return lines.filter((line) => rewards(promotion, line.itemCode, line.itemGroup, line.batchNo));
 	}
 
 	function componentLines(promotion, lines) {
-		return promotion.components.map(([code]) => lines.filter((line) => line.itemCode === code));
+		return promotion.components.map(([code]) =>
+			lines.filter((line) => line.itemCode === code && sees(promotion, line.batchNo))
+		);
 	}
 
 	// percent off, amount off, fixed price: each line on its own

@@ -23,6 +23,7 @@ class RetailPromotion(Document):
 			[row.as_dict() for row in self.tiers],
 			[row.as_dict() for row in self.hours],
 			[row.as_dict() for row in self.stores],
+			batches=[row.as_dict() for row in self.batches],
 		)
 
 	def validate_definition(self) -> None:
