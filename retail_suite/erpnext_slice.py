@@ -176,6 +176,33 @@ ERPNEXT_SLICE: dict[str, SliceTable] = {
 			"supplier": _f("Link", options="Supplier"),
 		}
 	),
+	# per-batch stock in a warehouse, as ERPNext v15 keeps it (erpnext/stock/doctype/serial_and_batch_bundle:
+	# get_available_batches): Serial and Batch Entry rows of the bundles of ledger entries not cancelled;
+	# ledger entries from before v15 carry the batch themselves. Read by fresh markdowns and shrink.
+	"Stock Ledger Entry": SliceTable(
+		{
+			"item_code": _f("Link", options="Item"),
+			"warehouse": _f("Link", options="Warehouse"),
+			"posting_date": _f("Date"),
+			"voucher_type": _f("Link", options="DocType", search_index=1),
+			"voucher_no": _f("Dynamic Link", options="voucher_type"),
+			"actual_qty": _f("Float"),
+			"valuation_rate": _f("Currency"),
+			"company": _f("Link", options="Company"),
+			"is_cancelled": _f("Check"),
+			"batch_no": _f("Data", search_index=1),
+			"serial_and_batch_bundle": _f("Link", options="Serial and Batch Bundle", search_index=1),
+		}
+	),
+	"Serial and Batch Entry": SliceTable(
+		{
+			"batch_no": _f("Link", options="Batch", search_index=1),
+			"warehouse": _f("Link", options="Warehouse", search_index=1),
+			"qty": _f("Float"),
+			"incoming_rate": _f("Float"),
+		},
+		istable=True,
+	),
 	"Supplier": SliceTable(
 		{
 			"supplier_name": _f("Data"),

@@ -41,6 +41,8 @@ scheduler_events = {
 		# apparel: broken sizes per store and style, with transfer suggestions (queued on the long queue)
 		"retail_suite.apparel.erpnext.enqueue_broken_sizes",
 	],
+	# fresh: markdowns of batches entering a ladder step, labels to print, expired batches blocked and withdrawn
+	"hourly": ["retail_suite.fresh.erpnext.enqueue_hourly"],
 }
 
 # Records shipped with the app; custom fields and roles are created in code (setup/), not here.

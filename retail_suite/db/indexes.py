@@ -47,6 +47,12 @@ COMPOSITE_INDEXES: dict[str, tuple[CompositeIndex, ...]] = {
 		CompositeIndex("campaign_member_period", ("campaign", "member", "period_key"), unique=True),
 		CompositeIndex("campaign_follow_up", ("campaign", "follow_up_until")),
 	),
+	"Fresh Label": (
+		# one label per store, batch and markdown step (or withdrawal): the hourly expiry job never doubles one
+		CompositeIndex("store_batch_action_percent", ("store", "batch_no", "action", "percent_off"), unique=True),
+		CompositeIndex("store_status", ("store", "status")),
+	),
+	"Shrink Entry": (CompositeIndex("store_posting_date", ("store", "posting_date")),),
 	# replenishment: one smoothing state per store and item; one suggestion per run day, store and item
 	"Retail Demand Forecast": (CompositeIndex("store_item", ("store", "item_code"), unique=True),),
 	"Replenishment Suggestion": (

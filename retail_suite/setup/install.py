@@ -5,6 +5,7 @@ from __future__ import annotations
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from retail_suite.fresh.erpnext import ensure_shrink_setup
 from retail_suite.membership.erpnext_campaigns import ensure_campaign_notification
 from retail_suite.membership.erpnext_points import ensure_loyalty_program
 from retail_suite.setup.custom_fields import ACCOUNTING_DIMENSIONS, CUSTOM_FIELDS, FRAPPE_ONLY_CUSTOM_FIELDS
@@ -17,6 +18,7 @@ def after_install() -> None:
 	create_accounting_dimensions()
 	ensure_loyalty_program()
 	ensure_campaign_notification()
+	ensure_shrink_setup()
 	frappe.db.commit()
 
 
@@ -26,6 +28,7 @@ def after_migrate() -> None:
 	create_accounting_dimensions()
 	ensure_loyalty_program()
 	ensure_campaign_notification()
+	ensure_shrink_setup()
 
 
 def sync_custom_fields() -> None:

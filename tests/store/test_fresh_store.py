@@ -1,0 +1,287 @@
+"""Fresh on real MariaDB: the expiry job on a generated chain (markdown promotions, labels, blocked batches,
+withdrawal proposals, each row exactly), its idempotency, the markdown at the till and in POSDM audit, and
+bad ladders refused before anything is written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from retail_suite.config import DatabaseSettings
+from retail_suite.db import schema
+from retail_suite.db.mariadb_db import MariaDBDatabase
+from retail_suite.demo.chain import Chain, DemoConfig, generate_chain
+from retail_suite.demo.fresh import BatchMove, write_batch_stock, write_batches
+from retail_suite.demo.standalone import warehouse_name, write_chain
+from retail_suite.fresh.ladders import LadderError
+from retail_suite.fresh.markdowns import batch_stock, labels_to_print, run_markdowns, save_ladder
+from retail_suite.fresh.shrink import ensure_shrink_reasons, record_shrink
+from retail_suite.posdm.audit_sql import run_audit
+from retail_suite.posdm.ingest import ingest_records
+from retail_suite.promotions.active import load_promotions
+from retail_suite.promotions.engine import evaluate
+
+D = Decimal
+#: 00:30 on 29 November in New York (S001), still 21:30 on the 28th in Los Angeles (S004)
+AS_OF = datetime(2026, 11, 29, 5, 30, tzinfo=UTC)
+OPENED = date(2026, 11, 20)
+
+
+@pytest.fixture(scope="module")
+def chain() -> Chain:
+	return generate_chain(DemoConfig(stores=4, skus=200, members=0, seed=5, days=1))
+
+
+@pytest.fixture
+def db(empty_database: DatabaseSettings, chain: Chain) -> Iterator[MariaDBDatabase]:
+	database = MariaDBDatabase(empty_database)
+	schema.migrate(database)
+	write_chain(database, chain)
+	ensure_shrink_reasons(database)
+	yield database
+	database.close()
+
+
+def first(chain: Chain, group: str, skip: int = 0):
+	return [item for item in chain.items if item.item_group == group][skip]
+
+
+def ladders(db: MariaDBDatabase) -> None:
+	save_ladder(db, {"ladder_name": "Dairy", "item_group": "Dairy", "near_expiry_days": 3}, [
+		{"days_before_expiry": 2, "percent_off": 20},
+		{"days_before_expiry": 1, "percent_off": 40},
+		{"days_before_expiry": 0, "from_time": "18:00", "percent_off": 70},
+	])
+	save_ladder(db, {"ladder_name": "Bakery", "item_group": "Bakery", "near_expiry_days": 1}, [
+		{"days_before_expiry": 0, "percent_off": 30},
+		{"days_before_expiry": 0, "from_time": "17:00", "percent_off": 60},
+	])
+	save_ladder(db, {"ladder_name": "Produce", "item_group": "Produce", "near_expiry_days": 2}, [
+		{"days_before_expiry": 1, "percent_off": 25},
+		{"days_before_expiry": 0, "percent_off": 50},
+	])
+
+
+def scenario(db: MariaDBDatabase, chain: Chain) -> dict[str, object]:
+	"""Batches with known expiry dates in S001 (New York) and S004 (Los Angeles)."""
+	milk, bread, meat, apple = first(chain, "Dairy"), first(chain, "Bakery"), first(chain, "Meat and Fish"), first(chain, "Produce")
+	ny, la = warehouse_name(chain, "S001"), warehouse_name(chain, "S004")
+	expiry = {
+		"MILK-A": date(2026, 11, 28), "MILK-B": date(2026, 11, 28), "MILK-C": date(2026, 11, 30),
+		"MILK-D": date(2026, 11, 27), "MILK-E": date(2026, 11, 28), "MILK-F": date(2026, 11, 28),
+		"MILK-G": date(2026, 11, 28), "BREAD-A": date(2026, 11, 30), "BREAD-B": date(2026, 11, 28),
+		"MEAT-A": date(2026, 11, 27), "APPLE-A": date(2026, 12, 5),
+	}  # fmt: skip
+	items = {"MILK": milk.code, "BREAD": bread.code, "MEAT": meat.code, "APPLE": apple.code}
+	with db.transaction():
+		write_batches(
+			db, [(batch, items[batch.split("-")[0]], OPENED, day) for batch, day in expiry.items()], disabled=["MILK-D"]
+		)
+		write_batch_stock(db, [
+			BatchMove("MILK-A", milk.code, ny, 6, OPENED),
+			BatchMove("MILK-B", milk.code, la, 4, OPENED),
+			BatchMove("MILK-C", milk.code, ny, 10, OPENED),
+			BatchMove("MILK-C", milk.code, ny, -3, OPENED),  # sold: 7 left
+			BatchMove("MILK-D", milk.code, ny, 3, OPENED),
+			BatchMove("MILK-E", milk.code, ny, 5, OPENED),
+			BatchMove("MILK-E", milk.code, ny, -5, OPENED),  # sold out
+			BatchMove("MILK-F", milk.code, ny, 5, OPENED, cancelled=True),  # a cancelled receipt
+			BatchMove("MILK-G", milk.code, ny, 2, OPENED),
+			BatchMove("MILK-G", milk.code, la, 2, OPENED),
+			BatchMove("BREAD-A", bread.code, ny, 8, OPENED),
+			BatchMove("BREAD-B", bread.code, la, 5, OPENED, legacy=True),  # a ledger entry from before v15
+			BatchMove("MEAT-A", meat.code, la, 1.5, OPENED),
+			BatchMove("APPLE-A", apple.code, ny, 20, OPENED),
+		])
+	# MILK-D was withdrawn already: the job proposes it no more
+	record_shrink(db, "S001", [{"item_code": milk.code, "batch_no": "MILK-D", "qty": 3, "reason": "Expired"}], date(2026, 11, 28))
+	return {"milk": milk, "bread": bread, "meat": meat, "apple": apple, "ny": ny, "la": la}
+
+
+def promotion_rows(db: MariaDBDatabase) -> dict[str, tuple]:
+	headers = db.sql(
+		"SELECT promo.name, promo.source, promo.stacking, promo.priority, promo.discount_percent, promo.valid_from, "
+		"promo.valid_upto FROM `tabRetail Promotion` promo ORDER BY promo.name"
+	)
+	hours = {r["parent"]: (str(r["start_time"]), str(r["end_time"])) for r in db.sql(
+		"SELECT hours.parent, hours.start_time, hours.end_time FROM `tabRetail Promotion Hours` hours")}
+	batches: dict[str, list[str]] = {}
+	for row in db.sql("SELECT link.parent, link.batch_no FROM `tabRetail Promotion Batch` link ORDER BY link.parent, link.batch_no"):
+		batches.setdefault(row["parent"], []).append(row["batch_no"])
+	stores = {r["parent"]: r["store"] for r in db.sql("SELECT link.parent, link.store FROM `tabRetail Promotion Store` link")}
+	return {
+		r["name"]: (r["source"], r["stacking"], r["priority"], D(r["discount_percent"]).normalize(), r["valid_from"],
+			r["valid_upto"], hours.get(r["name"]), stores[r["name"]], tuple(batches[r["name"]]))
+		for r in headers
+	}
+
+
+def test_batch_stock_is_read_as_erpnext_counts_it(db: MariaDBDatabase, chain: Chain) -> None:
+	items = scenario(db, chain)
+	found = {(s.batch_no, s.warehouse): s.qty for s in batch_stock(db, [items["ny"], items["la"]])}
+	ny, la = items["ny"], items["la"]
+	assert found == {
+		("MILK-A", ny): D(6), ("MILK-B", la): D(4), ("MILK-C", ny): D(7), ("MILK-D", ny): D(3), ("MILK-G", ny): D(2),
+		("MILK-G", la): D(2), ("BREAD-A", ny): D(8), ("BREAD-B", la): D(5), ("MEAT-A", la): D("1.5"),
+		("APPLE-A", ny): D(20),
+	}  # fmt: skip
+
+
+def test_expiry_job_writes_exactly_the_expected_rows(db: MariaDBDatabase, chain: Chain) -> None:
+	ladders(db)
+	items = scenario(db, chain)
+	milk, bread, meat = items["milk"], items["bread"], items["meat"]
+	run = run_markdowns(db, AS_OF)
+
+	day28, day29, day30 = date(2026, 11, 28), date(2026, 11, 29), date(2026, 11, 30)
+	md = ("Markdown", "Exclusive", 100)
+	assert promotion_rows(db) == {
+		"MD-S001-20261129-0000-2400-40": (*md, D(40), day29, day29, None, "S001", ("MILK-C",)),
+		"MD-S001-20261130-0000-1700-30": (*md, D(30), day30, day30, ("0:00:00", "17:00:00"), "S001", ("BREAD-A",)),
+		"MD-S001-20261130-0000-1800-40": (*md, D(40), day30, day30, ("0:00:00", "18:00:00"), "S001", ("MILK-C",)),
+		"MD-S001-20261130-1700-2400-60": (*md, D(60), day30, day30, ("17:00:00", "0:00:00"), "S001", ("BREAD-A",)),
+		"MD-S001-20261130-1800-2400-70": (*md, D(70), day30, day30, ("18:00:00", "0:00:00"), "S001", ("MILK-C",)),
+		"MD-S004-20261128-1700-2400-60": (*md, D(60), day28, day28, ("17:00:00", "0:00:00"), "S004", ("BREAD-B",)),
+		"MD-S004-20261128-1800-2400-70": (*md, D(70), day28, day28, ("18:00:00", "0:00:00"), "S004", ("MILK-B", "MILK-G")),
+	}
+	assert sorted(run.promotions_created) == sorted(promotion_rows(db))
+	labels = {
+		(r["store"], r["batch_no"], r["action"]): (D(r["percent_off"]).normalize(), r["regular_price"] and D(r["regular_price"]).normalize(),
+			D(r["label_price"]).normalize(), r["valid_from"], r["valid_until"], r["qty"] and D(r["qty"]).normalize())
+		for r in db.sql("SELECT * FROM `tabFresh Label`")
+	}
+	price = {code: D(str(item.price)) for code, item in ((milk.code, milk), (bread.code, bread), (meat.code, meat))}
+
+	def off(code: str, percent: int) -> Decimal:
+		return (price[code] - (price[code] * percent / 100).quantize(D("0.01"))).normalize()
+
+	at = datetime
+	assert labels == {
+		("S001", "MILK-A", "Withdraw"): (D(0), price[milk.code], D(0), at(2026, 11, 29), None, D(6)),
+		("S001", "MILK-D", "Withdraw"): (D(0), price[milk.code], D(0), at(2026, 11, 28), None, D(3)),
+		("S001", "MILK-G", "Withdraw"): (D(0), price[milk.code], D(0), at(2026, 11, 29), None, D(2)),
+		("S001", "MILK-C", "Markdown"): (D(40), price[milk.code], off(milk.code, 40), at(2026, 11, 29), at(2026, 11, 30, 18), D(7)),
+		("S004", "MILK-B", "Markdown"): (D(70), price[milk.code], off(milk.code, 70), at(2026, 11, 28, 18), at(2026, 11, 29), D(4)),
+		("S004", "MILK-G", "Markdown"): (D(70), price[milk.code], off(milk.code, 70), at(2026, 11, 28, 18), at(2026, 11, 29), D(2)),
+		("S004", "BREAD-B", "Markdown"): (D(60), price[bread.code], off(bread.code, 60), at(2026, 11, 28, 17), at(2026, 11, 29), D(5)),
+		("S004", "MEAT-A", "Withdraw"): (D(0), price[meat.code], D(0), at(2026, 11, 28), None, D("1.5")),
+	}
+	gs1 = db.sql("SELECT label.gs1_element_string FROM `tabFresh Label` label WHERE label.batch_no = 'MILK-B'")[0]
+	assert gs1["gs1_element_string"] == f"(01)0{milk.barcode}(17)261128(10)MILK-B"
+	promotion_of = {r["batch_no"]: r["promotion"] for r in db.sql("SELECT label.batch_no, label.promotion FROM `tabFresh Label` label WHERE label.store = 'S004'")}
+	assert promotion_of == {"MILK-B": "MD-S004-20261128-1800-2400-70", "MILK-G": "MD-S004-20261128-1800-2400-70",
+		"BREAD-B": "MD-S004-20261128-1700-2400-60", "MEAT-A": None}
+
+	# MILK-G still sells in Los Angeles: only batches expired wherever they are get blocked; MILK-D was already
+	assert run.blocked == ["MEAT-A", "MILK-A"]
+	assert {r["name"] for r in db.sql("SELECT batch.name FROM `tabBatch` batch WHERE batch.disabled = 1")} == {"MEAT-A", "MILK-A", "MILK-D"}
+	withdrawals = db.sql(
+		"SELECT entry.name, entry.store, entry.docstatus, entry.source, entry.posting_date, line.batch_no, line.qty, line.reason "
+		"FROM `tabShrink Entry` entry JOIN `tabShrink Entry Line` line ON line.parent = entry.name "
+		"WHERE entry.source = 'Expiry Job' ORDER BY entry.name, line.idx"
+	)
+	assert [(r["name"], r["store"], r["docstatus"], r["posting_date"], r["batch_no"], D(r["qty"]).normalize(), r["reason"]) for r in withdrawals] == [
+		("SHR-S001-W20261129", "S001", 0, day29, "MILK-A", D(6), "Expired"),
+		("SHR-S001-W20261129", "S001", 0, day29, "MILK-G", D(2), "Expired"),
+		("SHR-S004-W20261128", "S004", 0, day28, "MEAT-A", D("1.5"), "Expired"),
+	]
+	assert run.withdrawals == {"SHR-S001-W20261129": 2, "SHR-S004-W20261128": 1}
+	assert run.phases == {"expired": 4, "markdown": 4, "near_expiry": 1, "fresh": 1}
+	assert [row["batch_no"] for row in labels_to_print(db, "S001")] == ["MILK-A", "MILK-D", "MILK-G", "MILK-C"]
+
+	# the same hour again: nothing new
+	again = run_markdowns(db, AS_OF)
+	assert (again.promotions_created, again.promotions_extended, again.labels, again.blocked, again.withdrawals) == ([], [], [], [], {})
+	assert len(promotion_rows(db)) == 7
+
+	# the next morning MILK-B, MILK-G and BREAD-B have expired in Los Angeles too
+	morning = run_markdowns(db, datetime(2026, 11, 29, 14, 0, tzinfo=UTC))
+	assert morning.blocked == ["BREAD-B", "MILK-B", "MILK-G"]
+	assert morning.withdrawals == {"SHR-S004-W20261129": 3}
+	assert morning.promotions_created == [] and morning.promotions_extended == []
+	assert sorted(db.sql("SELECT label.batch_no FROM `tabFresh Label` label WHERE label.name IN ("
+		+ ", ".join(["%s"] * len(morning.labels)) + ")", morning.labels), key=str) == sorted(
+		[{"batch_no": "MILK-B"}, {"batch_no": "MILK-G"}, {"batch_no": "BREAD-B"}], key=str)
+
+
+def test_new_stock_of_a_batch_joins_its_markdown(db: MariaDBDatabase, chain: Chain) -> None:
+	ladders(db)
+	items = scenario(db, chain)
+	run_markdowns(db, AS_OF)
+	with db.transaction():
+		write_batches(db, [("MILK-H", items["milk"].code, OPENED, date(2026, 11, 28))])
+		write_batch_stock(db, [BatchMove("MILK-H", items["milk"].code, items["la"], 3, OPENED)], prefix="LATE")
+	later = run_markdowns(db, datetime(2026, 11, 29, 6, 0, tzinfo=UTC))
+	assert later.promotions_extended == ["MD-S004-20261128-1800-2400-70"] and later.promotions_created == []
+	assert promotion_rows(db)["MD-S004-20261128-1800-2400-70"][-1] == ("MILK-B", "MILK-G", "MILK-H")
+	assert len(later.labels) == 1
+
+
+def test_the_till_applies_the_markdown_and_audit_checks_it(db: MariaDBDatabase, chain: Chain) -> None:
+	ladders(db)
+	items = scenario(db, chain)
+	run_markdowns(db, AS_OF)
+	milk = items["milk"]
+	store = next(store for store in chain.stores if store.code == "S004")
+	day = date(2026, 11, 28)
+	catalogue = load_promotions(db, day, day, store="S004")
+	assert "MD-S004-20261128-1800-2400-70" in {p["name"] for p in catalogue}
+	ended = datetime.combine(day, time(21, 45), tzinfo=ZoneInfo(store.time_zone))
+	lines = [
+		{"line_id": 1, "item_code": milk.code, "item_group": "Dairy", "qty": "2", "unit_price": str(milk.price), "batch_no": "MILK-B"},
+		{"line_id": 2, "item_code": milk.code, "item_group": "Dairy", "qty": "1", "unit_price": str(milk.price)},
+	]
+	priced = evaluate(catalogue, {"lines": lines}, {"at": ended.isoformat(), "timezone": store.time_zone, "store": "S004"})
+	price = D(str(milk.price))
+	markdown = (price * 2 * D("0.7")).quantize(D("0.01"))
+	assert [line["discount"] for line in priced["lines"]] == [str(markdown), "0.00"]
+
+	def record(number: int, batch: str, discount: Decimal, at: datetime, business_day: date, terminal: str, promotion: str | None) -> dict:
+		line = {"line_id": 1, "item_code": milk.code, "qty": 2, "unit_price": price, "discount": discount, "batch_no": batch}
+		if promotion:
+			line["discounts"] = [{"promotion": promotion, "amount": discount}]
+		grand = price * 2 - discount
+		return {"terminal": terminal, "business_day": business_day.isoformat(), "transaction_number": number, "type": "sale",
+			"ended_at": at.isoformat(), "lines": [line], "tenders": [{"type": "card", "amount": grand}], "totals": {"grand": grand}}
+
+	la_till, ny_till = store.terminals[0], chain.stores[0].terminals[0]
+	ny_morning = datetime(2026, 11, 29, 9, 0, tzinfo=ZoneInfo("America/New_York"))
+	records = [
+		record(1, "MILK-B", markdown, ended, day, la_till, "MD-S004-20261128-1800-2400-70"),  # the till's markdown
+		record(2, "MILK-B", markdown, ended.replace(hour=12), day, la_till, "MD-S004-20261128-1800-2400-70"),  # too early
+		record(3, "MILK-B", D("0"), ended.replace(hour=22), day, la_till, None),  # the till forgot the markdown
+		record(1, "MILK-A", D("0"), ny_morning, date(2026, 11, 29), ny_till, None),  # an expired batch sold
+	]
+	results = ingest_records(db, records, "Offline Till")
+	assert [r.status for r in results] == ["accepted"] * 4, [str(r) for r in results]
+	summary = run_audit(db)
+	names = [r.name for r in results]
+	assert sorted(summary.findings) == sorted(names[1:])
+	assert summary.findings[names[1]] == [
+		f"Line 1: promotion MD-S004-20261128-1800-2400-70 is outside its hours, but the till gave {markdown} off"
+	]
+	assert summary.findings[names[2]] == [f"Line 1: promotion MD-S004-20261128-1800-2400-70 gives {markdown} off, but the till gave none"]
+	assert summary.findings[names[3]] == [
+		f"Line 1: batch MILK-A of {milk.code} expired on 2026-11-28 and may not be sold: take it off the shelf"
+	]
+
+
+def test_bad_ladders_are_refused_before_any_write(db: MariaDBDatabase) -> None:
+	with pytest.raises(LadderError) as raised:
+		save_ladder(db, {"ladder_name": "Bad", "item_group": "Dairy", "shelf_life_days": -2}, [
+			{"days_before_expiry": 1, "percent_off": 40},
+			{"days_before_expiry": 2, "percent_off": 20},
+		])
+	assert str(raised.value) == (
+		"Fresh Markdown Ladder Bad: shelf life cannot be negative (-2 days): enter 0 or more days; steps out of order: "
+		"step 2 (2 days before expiry: 20 % off) does not start after step 1 (1 day before expiry: 40 % off); "
+		"list the steps from the first to the last"
+	)
+	assert db.sql("SELECT COUNT(*) AS n FROM `tabFresh Markdown Ladder`")[0]["n"] == 0
+	save_ladder(db, {"ladder_name": "Dairy", "item_group": "Dairy"}, [{"days_before_expiry": 0, "percent_off": 50}])
+	with pytest.raises(LadderError, match="Dairy already follows ladder Dairy"):
+		save_ladder(db, {"ladder_name": "Dairy 2", "item_group": "Dairy"}, [{"days_before_expiry": 0, "percent_off": 30}])
