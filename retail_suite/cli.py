@@ -519,6 +519,53 @@ def apparel_broken_sizes(ctx: Context, as_of) -> None:
 	)
 
 
+@cli.command()
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="the day to plan for: sales up to the day before (default: today)")
+@click.option("--store", help="only this store")
+@click.option("--service-level", default=0.95, show_default=True, type=click.FloatRange(0.5, 0.999), help="cycle service level of the safety stock")
+@click.option("--recompute", is_flag=True, help="rebuild every forecast from the sales history first")
+@click.pass_obj
+def replenish(ctx: Context, as_of, store: str | None, service_level: float, recompute: bool) -> None:
+	"""Fold new sales, rate suppliers, forecast demand and suggest orders per store and supplier, with reasons."""
+	from datetime import date
+
+	from retail_suite.replenishment.forecast import Policy
+	from retail_suite.replenishment.suggestions import run_replenishment
+
+	db = open_database(ctx.settings)
+	day = as_of.date() if as_of else date.today()
+	with progress_bars() as bar:
+		run = run_replenishment(db, day, store, policy=Policy(service_level=service_level), recompute=recompute, progress=bar)
+	db.close()
+	table = RichTable(title=f"Suggested orders for {day}", title_justify="left")
+	for column in ("Store", "Supplier", "Lines", "Units", "Lead time (days)"):
+		table.add_column(column, justify="left" if column in ("Store", "Supplier") else "right")
+	for (store_code, supplier), lines in run.by_supplier().items():
+		table.add_row(store_code, supplier or "—", f"{len(lines):,}", f"{sum(line.suggested_qty for line in lines):,.0f}",
+			f"{max(line.lead_time_days for line in lines):.1f}")
+	console.print(table)
+	rated = [rating for rating in run.ratings.values() if rating.lines_due or rating.late_orders]
+	if rated:
+		table = RichTable(title="Suppliers", title_justify="left")
+		for column in ("Supplier", "On time", "Fill rate", "Lead time", "Price change", "Late open orders"):
+			table.add_column(column, justify="left" if column == "Supplier" else "right")
+		for rating in rated:
+			table.add_row(
+				rating.supplier, "—" if rating.on_time_rate is None else f"{rating.on_time_rate:.1f}%",
+				"—" if rating.fill_rate is None else f"{rating.fill_rate:.1f}%",
+				"—" if rating.lead_time_mean is None else f"{rating.lead_time_mean:.1f} ± {rating.lead_time_std:.1f} d",
+				"—" if rating.price_change_percent is None else f"{rating.price_change_percent:+.1f}%",
+				", ".join(f"{late.purchase_order} ({late.days_late} d)" for late in rating.late_orders[:3]) or "0",
+			)
+		console.print(table)
+	forecasts = run.forecasts
+	console.print(
+		f"{run.sales.folded:,} transactions folded into daily sales, {run.stockouts:,} items out of stock yesterday; "
+		f"{len(forecasts):,} forecasts ({forecasts.days_read} days read), {run.planned:,} items planned, "
+		f"{len(run.suggestions):,} suggestions written ({sum(run.seconds.values()):.1f} s)"
+	)
+
+
 @cli.command(name="bench")
 @click.option("--output", default="BENCHMARKS.md", show_default=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--repeat", default=5, show_default=True, type=click.IntRange(1, 100), help="runs per measurement")

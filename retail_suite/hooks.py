@@ -40,6 +40,8 @@ scheduler_events = {
 		"retail_suite.membership.erpnext_campaigns.run_campaigns_daily",
 		# apparel: broken sizes per store and style, with transfer suggestions (queued on the long queue)
 		"retail_suite.apparel.erpnext.enqueue_broken_sizes",
+		# replenishment: daily sales, supplier ratings, forecasts, Material Request drafts per store and supplier
+		"retail_suite.replenishment.erpnext.enqueue_daily",
 	],
 	# fresh: markdowns of batches entering a ladder step, labels to print, expired batches blocked and withdrawn
 	"hourly": ["retail_suite.fresh.erpnext.enqueue_hourly"],

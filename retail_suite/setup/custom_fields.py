@@ -111,6 +111,29 @@ FRAPPE_ONLY_CUSTOM_FIELDS: dict[str, list[dict[str, Any]]] = {
 			"search_index": 1,
 		},
 	],
+	# replenishment's drafts: one per store and supplier, each line with its reasons (replenishment/erpnext.py)
+	"Material Request": [
+		{
+			"fieldname": "retail_supplier",
+			"fieldtype": "Link",
+			"options": "Supplier",
+			"label": "Supplier (Replenishment)",
+			"insert_after": "material_request_type",
+			"in_list_view": 1,
+			"in_standard_filter": 1,
+			"search_index": 1,
+		},
+	],
+	"Material Request Item": [
+		{
+			"fieldname": "retail_replenishment_note",
+			"fieldtype": "Small Text",
+			"label": "Why (Replenishment)",
+			"insert_after": "schedule_date",
+			"read_only": 1,
+			"no_copy": 1,
+		},
+	],
 }
 
 #: accounting dimensions created at install on ERPNext's vouchers: (fieldname, label, document type)

@@ -695,3 +695,48 @@ def test_store_that_did_not_trade_is_not_counted(db: MariaDBDatabase, chain: Cha
 	assert forecasts.state.level[position] == pytest.approx(10.0)
 	assert forecasts.state.observations[position] == 25
 	assert isinstance(forecasts.state, SeriesState)
+
+
+def test_cli_replenish_prints_orders_per_supplier(
+	db: MariaDBDatabase, chain: Chain, empty_database: DatabaseSettings
+) -> None:
+	import os
+	import subprocess
+	import sys
+
+	scenario(db, chain)
+	settings = empty_database
+	env = {
+		**os.environ,
+		"COLUMNS": "160",
+		"RETAIL_SUITE_DB": f"mariadb://{settings.user}@{settings.host}:{settings.port}/{settings.database}",
+	}
+	result = subprocess.run(
+		[
+			sys.executable,
+			"-m",
+			"retail_suite.cli",
+			"replenish",
+			"--as-of",
+			AS_OF.isoformat(),
+			"--store",
+			STORE,
+		],
+		capture_output=True,
+		text=True,
+		env=env,
+		timeout=300,
+	)
+	assert result.returncode == 0, result.stderr
+	assert "Suggested orders for 2026-03-02" in result.stdout
+	assert "SUP-0001" in result.stdout and "SUP-0002" in result.stdout
+	assert "PO-A5 (3 d)" in result.stdout
+	assert "4 items planned, 3 suggestions written" in " ".join(result.stdout.split())
+	bad = subprocess.run(
+		[sys.executable, "-m", "retail_suite.cli", "replenish", "--service-level", "1.5"],
+		capture_output=True,
+		text=True,
+		env=env,
+		timeout=300,
+	)
+	assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
