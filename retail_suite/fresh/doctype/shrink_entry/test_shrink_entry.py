@@ -1,0 +1,101 @@
+# Copyright (c) 2026, retail_suite developers
+# License: MIT
+"""Live site: waste recorded per batch and reason posts an ERPNext Stock Entry (Material Issue) whose GL
+debits the reason's waste account; cancelling reverses it; wrong lines are refused; a blocked (disabled)
+batch can still be withdrawn; a cashier records waste but cannot post it."""
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import flt, nowdate
+
+from retail_suite.fresh.erpnext import ensure_shrink_accounts
+from retail_suite.tests.utils import demo_chain, make_user, restock
+
+
+class TestShrinkEntry(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls) -> None:
+		super().setUpClass()
+		cls.chain = demo_chain()
+		restock(cls.chain, qty=20)
+		cls.store = cls.chain.stores[0].code
+		cls.company = cls.chain.config.company
+		cls.accounts = ensure_shrink_accounts(cls.company)
+		cls.fresh = next(item for item in cls.chain.items if item.is_fresh)
+		cls.plain = next(item for item in cls.chain.items if not item.is_fresh and not item.style)
+		cls.batch = frappe.get_all("Batch", {"item": cls.fresh.code}, pluck="name", order_by="expiry_date desc")[0]
+		frappe.db.commit()
+
+	def entry(self, lines: list[dict], **fields) -> frappe.model.document.Document:
+		return frappe.get_doc(
+			{"doctype": "Shrink Entry", "store": self.store, "posting_date": nowdate(), "lines": lines, **fields}
+		)
+
+	def test_waste_posts_a_stock_entry_to_the_reason_account(self) -> None:
+		doc = self.entry(
+			[
+				{"item_code": self.fresh.code, "batch_no": self.batch, "qty": 2, "reason": "Damaged"},
+				{"item_code": self.plain.code, "qty": 1, "reason": "Theft"},
+			]
+		).insert(ignore_permissions=True)
+		self.assertEqual([row.expense_account for row in doc.lines], [self.accounts["Damaged"], self.accounts["Theft"]])
+		self.assertGreater(doc.total_value, 0)
+		doc.submit()
+		doc.reload()
+		self.assertEqual(doc.posting_status, "Posted")
+		entry = frappe.get_doc("Stock Entry", doc.stock_entry)
+		self.assertEqual((entry.docstatus, entry.purpose), (1, "Material Issue"))
+		self.assertEqual(
+			[(row.item_code, row.batch_no or None, flt(row.qty), row.expense_account) for row in entry.items],
+			[(self.fresh.code, self.batch, 2.0, self.accounts["Damaged"]), (self.plain.code, None, 1.0, self.accounts["Theft"])],
+		)
+		gl = frappe.get_all(
+			"GL Entry",
+			{"voucher_type": "Stock Entry", "voucher_no": entry.name, "is_cancelled": 0},
+			["account", "debit", "credit"],
+		)
+		debits = {row.account: flt(row.debit) for row in gl if row.debit}
+		self.assertEqual(set(debits), {self.accounts["Damaged"], self.accounts["Theft"]})
+		value = {row.item_code: flt(row.amount) for row in entry.items}
+		self.assertAlmostEqual(debits[self.accounts["Damaged"]], value[self.fresh.code], places=2)
+		self.assertAlmostEqual(sum(debits.values()), sum(flt(row.credit) for row in gl), places=2)
+		ledger = frappe.get_all(
+			"Stock Ledger Entry", {"voucher_no": entry.name, "is_cancelled": 0}, ["item_code", "actual_qty"]
+		)
+		self.assertEqual(sorted((row.item_code, flt(row.actual_qty)) for row in ledger), sorted([(self.fresh.code, -2.0), (self.plain.code, -1.0)]))
+
+		doc.cancel()
+		self.assertEqual(frappe.db.get_value("Stock Entry", entry.name, "docstatus"), 2)
+
+	def test_a_blocked_batch_is_still_withdrawn(self) -> None:
+		frappe.db.set_value("Batch", self.batch, "disabled", 1)
+		try:
+			doc = self.entry([{"item_code": self.fresh.code, "batch_no": self.batch, "qty": 1, "reason": "Expired"}])
+			doc.insert(ignore_permissions=True).submit()
+			self.assertEqual(frappe.db.get_value("Stock Entry", doc.stock_entry, "docstatus"), 1)
+			self.assertEqual(doc.lines[0].expense_account, self.accounts["Expired"])
+			doc.cancel()
+		finally:
+			frappe.db.set_value("Batch", self.batch, "disabled", 0)
+
+	def test_wrong_lines_are_refused_with_the_line_and_the_fix(self) -> None:
+		other = frappe.get_all("Batch", {"item": ["!=", self.fresh.code]}, pluck="name", limit=1)[0]
+		cases = [
+			([{"item_code": self.fresh.code, "qty": 1, "reason": "Damaged"}], "is tracked by batch: scan the label or pick the batch"),
+			([{"item_code": self.fresh.code, "batch_no": other, "qty": 1, "reason": "Damaged"}], f"batch {other} belongs to"),
+			([{"item_code": self.plain.code, "qty": 0, "reason": "Damaged"}], "must be above 0"),
+			([{"item_code": self.plain.code, "qty": 1, "reason": "Lost"}], "Lost is not a shrink reason"),
+		]
+		for lines, message in cases:
+			with self.assertRaises(frappe.ValidationError) as raised:
+				self.entry(lines).insert(ignore_permissions=True)
+			self.assertIn(message, str(raised.exception))
+
+	def test_a_cashier_records_waste_but_cannot_post_it(self) -> None:
+		cashier = make_user("fresh.cashier@example.com", ["Retail Cashier"])
+		manager = make_user("fresh.manager@example.com", ["Store Manager"])
+		self.assertTrue(frappe.has_permission("Shrink Entry", "create", user=cashier))
+		self.assertFalse(frappe.has_permission("Shrink Entry", "submit", user=cashier))
+		self.assertTrue(frappe.has_permission("Shrink Entry", "submit", user=manager))
+		self.assertFalse(frappe.has_permission("Stock Entry", "read", user=cashier))
+		self.assertFalse(frappe.has_permission("Shrink Reason", "write", user=manager))
