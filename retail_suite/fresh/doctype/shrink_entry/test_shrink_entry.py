@@ -84,7 +84,7 @@ class TestShrinkEntry(FrappeTestCase):
 			([{"item_code": self.fresh.code, "qty": 1, "reason": "Damaged"}], "is tracked by batch: scan the label or pick the batch"),
 			([{"item_code": self.fresh.code, "batch_no": other, "qty": 1, "reason": "Damaged"}], f"batch {other} belongs to"),
 			([{"item_code": self.plain.code, "qty": 0, "reason": "Damaged"}], "must be above 0"),
-			([{"item_code": self.plain.code, "qty": 1, "reason": "Lost"}], "Lost is not a shrink reason"),
+			([{"item_code": self.plain.code, "qty": 1, "reason": "Lost"}], "Could not find Row #1: Reason: Lost"),
 		]
 		for lines, message in cases:
 			with self.assertRaises(frappe.ValidationError) as raised:
