@@ -206,8 +206,8 @@ def save_ladder(db: Database, header: dict[str, Any], steps: Sequence[dict[str, 
 			("name", "parent", "parentfield", "parenttype", "idx", "days_before_expiry", "from_time", "percent_off",
 				"creation", "modified", "owner", "modified_by"),
 			[
-				(f"{name}-step-{idx}", name, "steps", "Fresh Markdown Ladder", idx, step.days_before, step.from_time,
-					step.percent, *stamp)
+				(f"{name}-step-{idx}", name, "steps", "Fresh Markdown Ladder", idx, step.days_before,
+					f"{step.from_time:%H:%M}" if step.from_time else None, step.percent, *stamp)
 				for idx, step in enumerate(ladder.steps, 1)
 			],
 		)
