@@ -18,7 +18,9 @@ initialisation, and every series can start on any day.
 A day is *observed* unless it is censored: a day the item ended out of stock (sales on it are a
 floor of demand, and zero sales on it mean nothing) or the store did not trade. Censored days leave
 the state as it was: they are skipped, not counted as zero demand. A weekday whose index is almost
-zero (a store closed on Sundays) updates its index but not the level.
+zero (a store closed on Sundays) updates its index but not the level. The indices learn only while
+the level is at least MIN_SEASONAL_LEVEL a day: an item selling a unit every few days shows no weekday
+pattern, only noise, and keeps the indices it has (1 for a slow seller from the start).
 
 The plan for a series, with a lead time L (mean, standard deviation in days), a review period R and
 the days of cover an order should bring (C):
@@ -45,10 +47,12 @@ import numpy as np
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 #: a weekday index below this carries no information on the level (y / s would explode)
 MIN_INDEX = 0.05
-#: a level below this cannot scale a weekday index
-MIN_LEVEL = 1e-9
+#: units a day below which the weekday indices do not learn (too sparse to tell weekdays apart)
+MIN_SEASONAL_LEVEL = 1.0
 #: one-step errors needed before their variance is trusted; before, σ² = level (Poisson)
 MIN_ERRORS = 7
+#: counted days before an item is planned: a forecast from fewer days is a guess (new listings are ordered by hand)
+MIN_HISTORY_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -151,7 +155,7 @@ def smooth_day(
 	level = np.where(informative, level + a * (deseasoned - level), level)
 
 	g = np.maximum(smoothing.gamma, 1.0 / (n // 7 + 1.0))
-	scaled = level > MIN_LEVEL
+	scaled = level >= MIN_SEASONAL_LEVEL
 	ratio = np.divide(y, level, out=np.zeros_like(y), where=scaled)
 	s = np.where(scaled, s + g * (ratio - s), s)
 

@@ -1,7 +1,8 @@
 """Replenishment run (store layer): daily sales → stock-outs → supplier ratings → forecasts → order suggestions.
 
 `run_replenishment(db, as_of)` is the daily job of both hosts. It plans every store's items that have
-a forecast and are stock items that may be purchased (not disabled, not templates): the position
+a forecast from at least MIN_HISTORY_DAYS counted days and are stock items that may be purchased (not
+disabled, not templates; a newer item is left to the buyer): the position
 (on hand, never below 0, + on order + requested − reserved, from the store warehouse's Bin), the
 supplier (the item's default supplier for the store's company) and its lead time (`suppliers.lead_time`),
 the pack (the conversion factor of the item's purchase unit) and minimum order, the shelf life (an
@@ -26,6 +27,7 @@ from retail_suite.replenishment.demand import Forecasts, advance_forecasts
 from retail_suite.replenishment.forecast import (
 	DEFAULT_POLICY,
 	DEFAULT_SMOOTHING,
+	MIN_HISTORY_DAYS,
 	Policy,
 	SeriesState,
 	Smoothing,
@@ -214,10 +216,11 @@ def plan_suggestions(
 	"""Plan every forecast series of the enabled stores; returns (series planned, the lines to order)."""
 	stores = {row["name"]: row for row in load_stores(db, store)}
 	items = load_items(db)
+	counted = forecasts.state.observations
 	chosen = [
 		i
 		for i, (store_code, item_code) in enumerate(zip(forecasts.stores, forecasts.items, strict=True))
-		if store_code in stores and item_code in items
+		if store_code in stores and item_code in items and counted[i] >= MIN_HISTORY_DAYS
 	]
 	if not chosen:
 		return 0, []

@@ -52,6 +52,11 @@ def items(chain: Chain) -> tuple[str, str, str, str]:
 	return plain[0], plain[1], plain[2], plain[3]
 
 
+def new_item(chain: Chain) -> str:
+	"""E: first sold three days before the run, too new to plan."""
+	return [item.code for item in chain.items if not item.style and not item.is_fresh][4]
+
+
 def sale(
 	number: int, day: date, lines: list[tuple[str, float, int]], status: str = "Audited", kind: str = "Sale"
 ) -> tuple[tuple, list[tuple]]:
@@ -198,6 +203,8 @@ def scenario(db: Database, chain: Chain) -> tuple[str, str, str, str]:
 		lines = [(a, 10, 1), (b, 10, 1), (d, PATTERN[day.weekday()], 1)]
 		if day not in STOCKOUT_DAYS:
 			lines.append((c, 6, 1))
+		if day >= AS_OF - timedelta(days=3):
+			lines.append((new_item(chain), 9, 1))
 		sales.append(sale(number, day, lines))
 		day += timedelta(days=1)
 	write_sales(db, sales)
@@ -541,6 +548,7 @@ def test_replenishment_run_writes_the_expected_suggestions(db: MariaDBDatabase, 
 	assert run.stockouts == 0  # no forecast existed before this first run
 	assert run.forecasts.saved_through == date(2026, 2, 26)
 	assert run.forecasts.days_read == 182
+	assert (len(run.forecasts), run.planned) == (5, 4)  # E has sold on 3 days only
 	rows = db.sql(
 		"SELECT * FROM `tabReplenishment Suggestion` suggestion ORDER BY suggestion.supplier, suggestion.item_code"
 	)
@@ -677,6 +685,7 @@ def test_daily_runs_equal_a_recompute_and_mark_stockouts(db: MariaDBDatabase, ch
 			(date(2026, 3, 1), STORE, b, 10.0, 0),
 			(date(2026, 3, 1), STORE, c, 6.0, 1),
 			(date(2026, 3, 1), STORE, d, 12.0, 0),
+			(date(2026, 3, 1), STORE, new_item(chain), 9.0, 0),
 		],
 		key=lambda row: f"{row[0]}:{row[1]}:{row[2]}",
 	)

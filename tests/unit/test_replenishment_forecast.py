@@ -69,6 +69,13 @@ def test_poisson_noise_mean_and_spread(seed: int, mean: float) -> None:
 	assert demand_over(state, MONDAY, 28.0)[0] == pytest.approx(28 * mean, rel=0.2)
 
 
+def test_slow_seller_keeps_flat_weekday_indices() -> None:
+	"""Below one unit a day the weekday indices do not learn: a sale every few days is noise, not a pattern."""
+	sales = np.random.default_rng(11).poisson(0.4, 365).astype(float)
+	state = smooth_series(list(sales), MONDAY)
+	assert state.season[0] == pytest.approx(np.ones(7))
+
+
 def test_normal_noise_level_within_its_standard_error() -> None:
 	sales = np.maximum(np.random.default_rng(3).normal(20.0, 3.0, 365), 0)
 	state = smooth_series(list(sales), MONDAY)
