@@ -749,3 +749,44 @@ def test_cli_replenish_prints_orders_per_supplier(
 		timeout=300,
 	)
 	assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_demo_section_after_the_replay(empty_database: DatabaseSettings) -> None:
+	"""The demo's replenishment: orders per store and supplier from the replayed sales, ratings that tell the
+	suppliers' profiles apart, and the Bins left as the chain wrote them."""
+	from retail_suite.demo.pipeline import DemoResult, posdm_section
+	from retail_suite.demo.replenishment import replenishment_section
+
+	database = MariaDBDatabase(empty_database)
+	schema.migrate(database)
+	demo = generate_chain(DemoConfig(stores=2, skus=600, members=100, days=14, seed=4))
+	write_chain(database, demo)
+	posdm_section(database, demo, lambda stage, total: lambda what, units: None, DemoResult(chain=demo))
+	bins = database.sql("SELECT * FROM `tabBin` ORDER BY name")
+	section = replenishment_section(database, demo, None)
+	assert database.sql("SELECT * FROM `tabBin` ORDER BY name") == bins
+	assert [table.title for table in section.tables] == [
+		"Suggested orders by store and supplier",
+		"Largest lines and why",
+		"Supplier rating",
+	]
+	as_of = demo.config.start_date + timedelta(days=14)
+	stored = database.sql(
+		"SELECT suggestion.store, suggestion.item_code, suggestion.supplier, suggestion.suggested_qty "
+		"FROM `tabReplenishment Suggestion` suggestion WHERE suggestion.run_date = %s",
+		(as_of,),
+	)
+	orders = section.tables[0].rows
+	assert len(stored) == sum(row[3] for row in orders) > 0
+	assert {row["store"] for row in stored} == {"S001", "S002"}
+	defaults = {item.code: item.supplier for item in demo.items}
+	assert all(row["supplier"] == defaults[row["item_code"]] for row in stored)
+	ratings = {row[0]: row for row in section.tables[2].rows}
+	assert ratings and set(ratings) <= {supplier.code for supplier in demo.suppliers}
+	for supplier, profile, on_time, fill, *_ in ratings.values():
+		if profile == "reliable":
+			assert (on_time, fill) == (100.0, 100.0), supplier
+		if profile == "late":
+			assert on_time < 100.0, supplier
+	assert "out of stock last night" in section.intro
+	database.close()
