@@ -139,8 +139,8 @@ def check_lines(db: Database, store: dict[str, Any], rows: Sequence[Mapping[str,
 		if batches
 		else {}
 	)
-	if lines or not problems:
-		problems += shrink_problems(lines, known_reasons(db), items, batch_items)
+	unreadable = {int(problem.split(":")[0].split()[1]) for problem in problems}
+	problems += shrink_problems(lines, known_reasons(db), items, batch_items, unreadable)
 	if problems:
 		raise ValidationError("; ".join(problems), record=f"Shrink Entry for store {store['name']}", field="lines")
 	costs = item_costs(db, store["warehouse"], codes)

@@ -8,7 +8,7 @@ of type Material Issue from the store's warehouse, one row per line with the rea
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -43,17 +43,17 @@ class ShrinkLine:
 
 
 def read_lines(rows: Sequence[Mapping[str, Any]]) -> tuple[list[ShrinkLine], list[str]]:
-	"""Lines from a form, the phone page or the CLI; quantities that are not numbers are problems."""
+	"""Lines from a form, the phone page or the CLI, one per row; a quantity that is not a number is a problem
+	(and reads as 0, which `shrink_problems` is told to pass over)."""
 	lines, problems = [], []
 	for number, row in enumerate(rows, 1):
 		try:
 			qty = Decimal(str(row.get("qty") if row.get("qty") not in (None, "") else "0"))
 		except InvalidOperation:
-			problems.append(f"line {number}: quantity {row.get('qty')!r} is not a number")
-			continue
+			qty = Decimal("NaN")
 		if not qty.is_finite():
 			problems.append(f"line {number}: quantity {row.get('qty')!r} is not a number")
-			continue
+			qty = Decimal("0")
 		lines.append(
 			ShrinkLine(
 				item_code=str(row.get("item_code") or ""),
@@ -72,11 +72,13 @@ def shrink_problems(
 	reasons: Sequence[str],
 	items: Mapping[str, bool],
 	batch_items: Mapping[str, str],
+	unreadable: Collection[int] = (),
 ) -> list[str]:
 	"""What is wrong with a shrink entry's lines, each naming the line and the fix.
 
 	`items`: item code -> whether it is batch-tracked (for the items the lines name that exist);
-	`batch_items`: batch -> its item (for the batches the lines name that exist)."""
+	`batch_items`: batch -> its item (for the batches the lines name that exist); `unreadable`: numbers of the
+	lines whose quantity was already found to be no number."""
 	if not lines:
 		return ["add at least one line: the item, its batch, the quantity and the reason"]
 	problems = []
@@ -89,7 +91,7 @@ def shrink_problems(
 		if line.item_code not in items:
 			problems.append(f"{where}: item {line.item_code} does not exist")
 			continue
-		if line.qty <= 0:
+		if line.qty <= 0 and number not in unreadable:
 			problems.append(f"{where}: the quantity of {line.item_code} must be above 0, not {line.qty}")
 		if line.reason not in known:
 			problems.append(

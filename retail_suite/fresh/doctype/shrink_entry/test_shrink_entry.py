@@ -64,6 +64,15 @@ class TestShrinkEntry(FrappeTestCase):
 		)
 		self.assertEqual(sorted((row.item_code, flt(row.actual_qty)) for row in ledger), sorted([(self.fresh.code, -2.0), (self.plain.code, -1.0)]))
 
+		# the loss-rate report counts the waste at cost, per reason
+		from retail_suite.fresh.report.fresh_loss_rate.fresh_loss_rate import execute
+
+		_columns, rows, _message, chart, summary = execute({"from_date": doc.posting_date, "to_date": doc.posting_date, "store": self.store})
+		fresh_row = next(row for row in rows if row["item_group"] == self.fresh.item_group)
+		self.assertAlmostEqual(flt(fresh_row["shrink_damaged"]), flt(doc.lines[0].amount), places=2)
+		self.assertEqual(len(chart["data"]["datasets"]), 2)
+		self.assertTrue(any(item["label"] == "Shrink at Cost" for item in summary))
+
 		doc.cancel()
 		self.assertEqual(frappe.db.get_value("Stock Entry", entry.name, "docstatus"), 2)
 

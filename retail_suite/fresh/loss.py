@@ -1,0 +1,201 @@
+"""Fresh loss rate and the fresh ordering model (pure).
+
+**Loss rate** = shrink at cost ÷ (sales at cost + shrink at cost): of what the store had to sell, valued at
+what it paid, the share that left without a sale. Measured per store, item group and ISO week against a
+target (3 % unless a ladder says otherwise).
+
+**Ordering (newsvendor).** A delivery of fresh goods sells over `sell_days` (its shelf life, at most a
+week of orders); what is left after that is waste. Each unit short loses the margin (price − cost); each
+unit left over loses its cost less what a markdown still recovers, plus disposal. The quantity that
+balances the two is where the chance of selling out equals the critical ratio margin ÷ (margin + waste
+cost). Demand over the selling days is Poisson for slow sellers (under 10 units expected) and normal
+above (with the measured spread, never less than Poisson's). When the expected loss rate of that quantity
+is above the target, the quantity is cut, unit by unit, until it is not. Each line says why, in words.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from statistics import NormalDist
+
+ZERO = Decimal("0")
+HUNDRED = Decimal("100")
+POISSON_BELOW = 10.0  # expected units over the selling days under which demand is counted as Poisson
+MAX_SELL_DAYS = 7
+
+
+def loss_rate(shrink_cost: Decimal, sales_cost: Decimal) -> Decimal | None:
+	"""Shrink ÷ (sales + shrink) at cost, in percent to 0.01 (None when nothing was sold or lost)."""
+	denominator = sales_cost + shrink_cost
+	if denominator <= 0:
+		return None
+	return (shrink_cost / denominator * HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Demand:
+	"""Units sold per day: the mean and standard deviation over the days the store traded."""
+
+	mean: float
+	sd: float
+
+	@classmethod
+	def from_days(cls, units_per_day: list[float]) -> Demand:
+		if not units_per_day:
+			return cls(0.0, 0.0)
+		mean = sum(units_per_day) / len(units_per_day)
+		if len(units_per_day) < 2:
+			return cls(mean, 0.0)
+		variance = sum((units - mean) ** 2 for units in units_per_day) / (len(units_per_day) - 1)
+		return cls(mean, math.sqrt(variance))
+
+
+@dataclass(frozen=True)
+class OrderInput:
+	item_code: str
+	demand: Demand
+	shelf_life_days: int
+	price: Decimal
+	cost: Decimal
+	salvage: Decimal = ZERO  # what a markdown recovers on a unit that would be waste
+	disposal: Decimal = ZERO  # what throwing a unit away costs on top
+	on_hand: Decimal = ZERO  # usable stock when the delivery arrives
+	target_percent: Decimal = Decimal("3")
+
+
+@dataclass(frozen=True)
+class OrderProposal:
+	item_code: str
+	sell_days: int
+	distribution: str  # "Poisson" | "normal" | "none"
+	expected_demand: float  # units over the selling days
+	spread: float  # standard deviation of demand over the selling days
+	margin: Decimal
+	waste_cost: Decimal
+	critical_ratio: float
+	newsvendor_qty: int  # the quantity at the critical ratio
+	stock_qty: int  # what the store should hold after the delivery (≤ newsvendor_qty: the target may cut it)
+	order_qty: int  # stock_qty less usable stock on hand
+	expected_sales: float
+	expected_waste: float
+	expected_loss_percent: float
+	explanation: str
+
+
+class _Poisson:
+	def __init__(self, mean: float) -> None:
+		self.mean = mean
+		self._pmf = [math.exp(-mean)]
+		self._cdf = [self._pmf[0]]
+
+	def _grow(self, k: int) -> None:
+		while len(self._pmf) <= k:
+			n = len(self._pmf)
+			self._pmf.append(self._pmf[-1] * self.mean / n)
+			self._cdf.append(self._cdf[-1] + self._pmf[-1])
+
+	def quantile(self, probability: float) -> int:
+		"""The smallest whole q with P(D ≤ q) ≥ probability."""
+		k = 0
+		while True:
+			self._grow(k)
+			if self._cdf[k] >= probability - 1e-12 or k > 10 * self.mean + 100:
+				return k
+			k += 1
+
+	def leftover(self, qty: int) -> float:
+		"""E[(qty − D)+]."""
+		if qty <= 0:
+			return 0.0
+		self._grow(qty)
+		return sum((qty - k) * self._pmf[k] for k in range(qty))
+
+
+class _Normal:
+	def __init__(self, mean: float, sd: float) -> None:
+		self.dist = NormalDist(mean, sd)
+		self.mean, self.sd = mean, sd
+
+	def quantile(self, probability: float) -> int:
+		return max(0, math.ceil(self.dist.inv_cdf(min(max(probability, 1e-9), 1 - 1e-9)) - 1e-9))
+
+	def leftover(self, qty: int) -> float:
+		"""E[(qty − D)+] = (q − μ)Φ(z) + σφ(z)."""
+		z = (qty - self.mean) / self.sd
+		standard = NormalDist()
+		return (qty - self.mean) * standard.cdf(z) + self.sd * standard.pdf(z)
+
+
+def _money(value: Decimal) -> str:
+	return f"{value.quantize(Decimal('0.01'))}"
+
+
+def propose_order(line: OrderInput) -> OrderProposal:
+	"""The newsvendor quantity for one item in one store, cut to the loss target, explained."""
+	sell_days = max(1, min(line.shelf_life_days or 1, MAX_SELL_DAYS))
+	margin = max(line.price - line.cost, ZERO)
+	waste_cost = max(line.cost - line.salvage + line.disposal, ZERO)
+	mean = line.demand.mean * sell_days
+	if mean <= 0:
+		return OrderProposal(
+			line.item_code, sell_days, "none", 0.0, 0.0, margin, waste_cost, 0.0, 0, 0, 0, 0.0, 0.0, 0.0,
+			"no sales in the history: order nothing until it sells",
+		)
+	poisson_spread = math.sqrt(mean)
+	spread = max(line.demand.sd * math.sqrt(sell_days), poisson_spread)
+	model: _Poisson | _Normal = _Poisson(mean) if mean < POISSON_BELOW else _Normal(mean, spread)
+	distribution = "Poisson" if isinstance(model, _Poisson) else "normal"
+	if isinstance(model, _Poisson):
+		spread = poisson_spread
+	ratio = float(margin / (margin + waste_cost)) if margin + waste_cost > 0 else 0.0
+	newsvendor = model.quantile(ratio) if ratio > 0 else 0
+	target = float(line.target_percent)
+
+	def outcome(qty: int) -> tuple[float, float, float]:
+		waste = model.leftover(qty)
+		sold = qty - waste
+		loss = 100.0 * waste / qty if qty > 0 else 0.0  # waste ÷ (sales + waste), all at the same cost
+		return sold, waste, loss
+
+	qty = newsvendor
+	sold, waste, loss = outcome(qty)
+	while qty > 0 and loss > target:
+		qty -= 1
+		sold, waste, loss = outcome(qty)
+	on_hand = max(line.on_hand, ZERO)
+	order = max(0, qty - math.floor(on_hand))
+	why = [
+		f"sells {line.demand.mean:.1f} a day (sd {line.demand.sd:.1f}); a delivery sells for {sell_days} day"
+		+ ("s" if sell_days > 1 else "")
+		+ f": {mean:.1f} expected, {distribution} (spread {spread:.1f})",
+		f"margin {_money(margin)} against waste {_money(waste_cost)} a unit: critical ratio {ratio:.2f} → {newsvendor} units",
+	]
+	if qty < newsvendor:
+		_sold_n, waste_n, loss_n = outcome(newsvendor)
+		why.append(
+			f"expected waste {waste_n:.1f} ({loss_n:.1f} %) is above the {target:g} % target: cut to {qty} "
+			f"(waste {waste:.1f}, {loss:.1f} %)"
+		)
+	else:
+		why.append(f"expected waste {waste:.1f} ({loss:.1f} %), within the {target:g} % target")
+	if on_hand:
+		why.append(f"{on_hand.normalize()} usable on hand: order {order}")
+	return OrderProposal(
+		item_code=line.item_code,
+		sell_days=sell_days,
+		distribution=distribution,
+		expected_demand=round(mean, 3),
+		spread=round(spread, 3),
+		margin=margin,
+		waste_cost=waste_cost,
+		critical_ratio=round(ratio, 4),
+		newsvendor_qty=newsvendor,
+		stock_qty=qty,
+		order_qty=order,
+		expected_sales=round(sold, 3),
+		expected_waste=round(waste, 3),
+		expected_loss_percent=round(loss, 2),
+		explanation="; ".join(why),
+	)

@@ -1,0 +1,108 @@
+"""Fresh loss rate and newsvendor order quantities, checked against figures worked out independently
+(Poisson by summing the probabilities, normal by integrating the density)."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from statistics import NormalDist
+
+import pytest
+
+from retail_suite.fresh.loss import Demand, OrderInput, loss_rate, propose_order
+
+D = Decimal
+
+
+def poisson_pmf(mean: float, k: int) -> float:
+	return math.exp(-mean) * mean**k / math.factorial(k)
+
+
+def poisson_leftover(mean: float, qty: int) -> float:
+	return sum((qty - k) * poisson_pmf(mean, k) for k in range(qty))
+
+
+def normal_leftover(mean: float, sd: float, qty: float) -> float:
+	"""E[(q − D)+] by integrating (q − x) f(x) from far left to q."""
+	density = NormalDist(mean, sd)
+	low, steps = mean - 10 * sd, 20000
+	width = (qty - low) / steps
+	return sum((qty - (low + (i + 0.5) * width)) * density.pdf(low + (i + 0.5) * width) * width for i in range(steps))
+
+
+def test_loss_rate_is_shrink_over_sales_and_shrink_at_cost() -> None:
+	assert loss_rate(D("3"), D("97")) == D("3.00")
+	assert loss_rate(D("12.34"), D("0")) == D("100.00")
+	assert loss_rate(D("1"), D("2")) == D("33.33")
+	assert loss_rate(D("0"), D("0")) is None
+
+
+def test_daily_demand_mean_and_sample_spread() -> None:
+	demand = Demand.from_days([2, 4, 4, 4, 5, 5, 7, 9])
+	assert demand.mean == 5
+	assert demand.sd == pytest.approx(math.sqrt(32 / 7))
+	assert Demand.from_days([]) == Demand(0.0, 0.0) and Demand.from_days([3]) == Demand(3.0, 0.0)
+
+
+def test_poisson_newsvendor_for_a_slow_seller() -> None:
+	"""1 a day, three days to sell: λ = 3; margin 1 against waste 1 → ratio 0.5 → the median, 3 units."""
+	line = OrderInput("BREAD", Demand(1.0, 0.0), 3, D("2.00"), D("1.00"), target_percent=D("100"))
+	proposal = propose_order(line)
+	assert proposal.distribution == "Poisson" and proposal.expected_demand == 3
+	assert proposal.critical_ratio == 0.5
+	cumulative = [sum(poisson_pmf(3, k) for k in range(q + 1)) for q in range(6)]
+	assert cumulative[2] < 0.5 <= cumulative[3]
+	assert proposal.newsvendor_qty == proposal.stock_qty == proposal.order_qty == 3
+	assert proposal.expected_waste == pytest.approx(poisson_leftover(3, 3), abs=1e-3)
+	assert proposal.expected_loss_percent == pytest.approx(100 * poisson_leftover(3, 3) / 3, abs=0.01)
+
+
+def test_normal_newsvendor_for_a_fast_seller() -> None:
+	"""10 a day (sd 4) for one day: normal; margin 2 against waste 1 → ratio 2/3 → μ + 0.4307σ, rounded up."""
+	line = OrderInput("MILK", Demand(10.0, 4.0), 1, D("3.00"), D("1.00"), target_percent=D("100"))
+	proposal = propose_order(line)
+	assert proposal.distribution == "normal" and proposal.spread == 4
+	assert proposal.critical_ratio == pytest.approx(2 / 3, abs=1e-4)
+	assert proposal.newsvendor_qty == math.ceil(10 + 4 * NormalDist().inv_cdf(2 / 3)) == 12
+	assert proposal.expected_waste == pytest.approx(normal_leftover(10, 4, 12), abs=1e-3)
+	# the spread is never less than Poisson's: a steady 20 a day still varies like counts do
+	steady = propose_order(OrderInput("EGGS", Demand(20.0, 0.5), 1, D("3.00"), D("1.00"), target_percent=D("100")))
+	assert steady.spread == pytest.approx(math.sqrt(20), abs=1e-3)
+
+
+def test_the_loss_target_cuts_the_quantity_until_expected_loss_is_within_it() -> None:
+	line = OrderInput("MILK", Demand(10.0, 4.0), 1, D("3.00"), D("1.00"), target_percent=D("3"))
+	proposal = propose_order(line)
+	assert proposal.newsvendor_qty == 12 and proposal.stock_qty < 12
+	qty = proposal.stock_qty
+	assert 100 * normal_leftover(10, 4, qty) / qty <= 3 < 100 * normal_leftover(10, 4, qty + 1) / (qty + 1)
+	assert proposal.expected_loss_percent <= 3
+	assert "above the 3 % target: cut to" in proposal.explanation
+
+
+def test_stock_on_hand_and_the_explanation() -> None:
+	line = OrderInput("MILK", Demand(10.0, 4.0), 2, D("3.00"), D("1.00"), on_hand=D("5"), target_percent=D("50"))
+	proposal = propose_order(line)
+	assert proposal.order_qty == proposal.stock_qty - 5
+	assert proposal.explanation.startswith("sells 10.0 a day (sd 4.0); a delivery sells for 2 days: 20.0 expected, normal")
+	assert "margin 2.00 against waste 1.00 a unit: critical ratio 0.67" in proposal.explanation
+	assert proposal.explanation.endswith(f"5 usable on hand: order {proposal.order_qty}")
+
+
+def test_markdown_recovery_lowers_the_waste_cost() -> None:
+	plain = propose_order(OrderInput("FISH", Demand(30.0, 6.0), 1, D("10.00"), D("6.00"), target_percent=D("100")))
+	marked = propose_order(
+		OrderInput("FISH", Demand(30.0, 6.0), 1, D("10.00"), D("6.00"), salvage=D("3.00"), target_percent=D("100"))
+	)
+	assert (plain.waste_cost, marked.waste_cost) == (D("6.00"), D("3.00"))
+	assert marked.critical_ratio > plain.critical_ratio and marked.newsvendor_qty > plain.newsvendor_qty
+
+
+def test_edges() -> None:
+	nothing = propose_order(OrderInput("NEW", Demand(0.0, 0.0), 3, D("2"), D("1")))
+	assert (nothing.order_qty, nothing.distribution) == (0, "none")
+	assert "no sales in the history" in nothing.explanation
+	week = propose_order(OrderInput("CHEESE", Demand(2.0, 1.0), 30, D("5"), D("3"), target_percent=D("100")))
+	assert week.sell_days == 7  # a delivery is sized for a week of sales at most
+	loss_leader = propose_order(OrderInput("BANANA", Demand(5.0, 1.0), 2, D("1.00"), D("1.20")))
+	assert loss_leader.critical_ratio == 0 and loss_leader.stock_qty == 0
