@@ -28,6 +28,7 @@ from retail_suite.promotions.active import save_promotion
 
 D = Decimal
 CENT = D("0.01")
+NOTHING = D("0")
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,7 @@ class Till:
 		return record
 
 
-def line(line_id: int, item, qty: int, discount: Decimal = D("0"), batch: str | None = None, promotion: str | None = None) -> dict:
+def line(line_id: int, item, qty: int, discount: Decimal = NOTHING, batch: str | None = None, promotion: str | None = None) -> dict:
 	found = {"line_id": line_id, "item_code": item.code, "qty": qty, "unit_price": D(str(item.price)), "discount": discount}
 	if batch:
 		found["batch_no"] = batch
