@@ -31,7 +31,6 @@ from retail_suite.replenishment.forecast import (
 	Policy,
 	SeriesState,
 	Smoothing,
-	daily_forecast,
 	explain,
 	plan_orders,
 )
@@ -276,13 +275,13 @@ def plan_suggestions(
 		state, first_day, position, lead, spread, pack, minimum, whole, shelf_life, policy, smoothing
 	)
 	lines = []
-	week_start = first_day - timedelta(days=first_day.weekday())
+	# Monday … Sunday forecasts of every line: the level times its weekday indices
+	week = state.level[:, None] * state.season
 	for row_number in np.flatnonzero(plan.qty > 0):
 		i = chosen[row_number]
 		store_row = stores[forecasts.stores[i]]
 		item = items[forecasts.items[i]]
-		one = _take(forecasts, positions[row_number : row_number + 1])
-		weekdays = [float(daily_forecast(one, week_start + timedelta(days=k))[0]) for k in range(7)]
+		weekdays = [float(units) for units in week[row_number]]
 		cover = (
 			policy.cover_days
 			if not shelf_life[row_number]
