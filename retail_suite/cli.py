@@ -566,6 +566,177 @@ def replenish(ctx: Context, as_of, store: str | None, service_level: float, reco
 	)
 
 
+@cli.group()
+def fresh() -> None:
+	"""Fresh produce: markdowns of batches near expiry, labels, shrink, loss rate and the order proposal."""
+
+
+def _moment(value: str | None):
+	"""--as-of: ISO with an offset (an absolute moment) or without (each store's own wall-clock time)."""
+	from datetime import UTC, datetime
+
+	from retail_suite.errors import ValidationError
+
+	if not value:
+		return datetime.now(UTC)
+	try:
+		return datetime.fromisoformat(value)
+	except ValueError:
+		raise ValidationError(f"--as-of {value!r} is not a date and time", fix="e.g. 2026-11-28T18:30 or 2026-11-28T10:30+00:00")
+
+
+@fresh.command(name="markdowns")
+@click.option("--as-of", "as_of", help="ISO date-time; without an offset it is each store's local time (default: now)")
+@click.option("--store", help="only this store")
+@click.pass_obj
+def fresh_markdowns(ctx: Context, as_of: str | None, store: str | None) -> None:
+	"""Run the expiry job: markdown promotions for batches on a ladder step, labels, expired batches blocked and proposed for withdrawal."""
+	from retail_suite.fresh.markdowns import run_markdowns
+
+	db = open_database(ctx.settings)
+	with progress_bars() as bar:
+		run = run_markdowns(db, _moment(as_of), store=store, progress=bar)
+	db.close()
+	table = RichTable(title=f"Fresh batches as of {run.as_of}", title_justify="left")
+	for column in ("Where they stand", "Batches"):
+		table.add_column(column, justify="left" if column == "Where they stand" else "right")
+	for phase, count in sorted(run.phases.items()):
+		table.add_row(phase.replace("_", " "), f"{count:,}")
+	console.print(table)
+	console.print(
+		f"{run.batches:,} batches with stock; {len(run.promotions_created):,} markdown promotions made, "
+		f"{len(run.promotions_extended):,} extended; {len(run.labels):,} labels to print; {len(run.blocked):,} batches blocked; "
+		f"withdrawals proposed: {', '.join(f'{name} ({lines} lines)' for name, lines in run.withdrawals.items()) or 'none'} "
+		f"({run.seconds:.2f} s)"
+	)
+	for ladder, problems in run.ladder_problems.items():
+		console.print(f"[red]ladder {ladder} skipped[/]: {'; '.join(problems)}", highlight=False)
+
+
+@fresh.command(name="labels")
+@click.option("--store", help="only this store")
+@click.pass_obj
+def fresh_labels(ctx: Context, store: str | None) -> None:
+	"""The labels stores must print: withdrawals first, then markdown prices with their GS1 data."""
+	from retail_suite.fresh.markdowns import labels_to_print
+
+	db = open_database(ctx.settings)
+	rows = labels_to_print(db, store)
+	db.close()
+	table = RichTable(title="Labels to print", title_justify="left")
+	for column in ("Store", "Action", "Item", "Batch", "Expiry", "Qty", "% off", "Label price", "GS1"):
+		table.add_column(column)
+	for row in rows:
+		table.add_row(row["store"], row["action"], row["item_code"], row["batch_no"], str(row["expiry_date"]),
+			f"{float(row['qty']):g}", f"{float(row['percent_off']):g}", f"{float(row['label_price']):.2f}" if row["action"] == "Markdown" else "",
+			row["gs1_element_string"] or "")
+	console.print(table)
+	console.print(f"{len(rows):,} labels to print")
+
+
+@fresh.command(name="shrink")
+@click.argument("store")
+@click.option("--line", "lines", multiple=True, required=True, metavar="ITEM:QTY:REASON[:BATCH]",
+	help="what was thrown away, e.g. --line F-00012:3:Damaged:F-00012-S001-261127")
+@click.option("--date", "posting_date", type=click.DateTime(["%Y-%m-%d"]), help="the day (default: today)")
+@click.pass_obj
+def fresh_shrink(ctx: Context, store: str, lines: tuple[str, ...], posting_date) -> None:
+	"""Record waste of a STORE per batch and reason (Expired, Damaged, Quality, Theft, Stocktake), valued at cost."""
+	from datetime import date
+
+	from retail_suite.errors import ValidationError
+	from retail_suite.fresh.shrink import record_shrink
+
+	rows = []
+	for text in lines:
+		parts = text.split(":")
+		if len(parts) not in (3, 4):
+			raise ValidationError(f"--line {text!r} is not ITEM:QTY:REASON[:BATCH]", fix="e.g. --line F-00012:3:Damaged:F-00012-S001-261127")
+		rows.append({"item_code": parts[0], "qty": parts[1], "reason": parts[2], "batch_no": parts[3] if len(parts) == 4 else None})
+	db = open_database(ctx.settings)
+	record = record_shrink(db, store, rows, posting_date.date() if posting_date else date.today())
+	db.close()
+	console.print(
+		f"{record.name}: {record.total_qty.normalize():f} units worth {record.total_value:,.2f} at cost recorded for store {store} "
+		"(posting Pending: the standalone host keeps it for a ledger to read)"
+	)
+
+
+@fresh.command(name="withdraw")
+@click.argument("name")
+@click.option("--counted", multiple=True, metavar="BATCH=QTY", help="what was found on the shelf; 0 drops the batch")
+@click.pass_obj
+def fresh_withdraw(ctx: Context, name: str, counted: tuple[str, ...]) -> None:
+	"""Confirm the withdrawal proposal NAME (SHR-<store>-W<day>) with the counts found on the shelf."""
+	from decimal import Decimal, InvalidOperation
+
+	from retail_suite.errors import ValidationError
+	from retail_suite.fresh.shrink import confirm_withdrawal
+
+	found: dict[str, Decimal] = {}
+	for item in counted:
+		batch, _, qty = item.partition("=")
+		try:
+			found[batch.strip()] = Decimal(qty)
+		except InvalidOperation:
+			raise ValidationError(f"--counted {item!r} is not BATCH=QTY", fix="e.g. --counted F-00012-S001-261127=4")
+	db = open_database(ctx.settings)
+	done = confirm_withdrawal(db, name, found or None)
+	db.close()
+	console.print(f"{done.name} confirmed for store {done.store}: {len(done.lines)} batches withdrawn")
+
+
+@fresh.command(name="loss")
+@click.option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), required=True, help="first business day")
+@click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), required=True, help="last business day")
+@click.option("--store", help="only this store")
+@click.pass_obj
+def fresh_loss(ctx: Context, first, last, store: str | None) -> None:
+	"""Loss rate = shrink ÷ (sales + shrink) at cost per store, item group and ISO week, against the target."""
+	from retail_suite.fresh.loss_report import chain_loss, loss_rates
+
+	db = open_database(ctx.settings)
+	rows = loss_rates(db, first.date(), last.date(), store)
+	db.close()
+	table = RichTable(title="Fresh loss rate", title_justify="left")
+	for column in ("Store", "Item group", "Week", "Sales at cost", "Shrink at cost", "Loss %", "Target %", "Markdown", "Recovered"):
+		table.add_column(column, justify="left" if column in ("Store", "Item group", "Week") else "right")
+	for row in rows:
+		loss = "—" if row.loss_percent is None else f"{row.loss_percent}"
+		table.add_row(row.store, row.item_group, row.week, f"{row.sales_cost:,.2f}", f"{row.shrink_cost:,.2f}",
+			f"[red]{loss}[/]" if row.over_target else loss, f"{row.target_percent:g}", f"{row.markdown_discount:,.2f}",
+			f"{row.markdown_sales:,.2f}")
+	console.print(table)
+	total = chain_loss(rows)
+	console.print(f"all: {total['loss_percent'] if total['loss_percent'] is not None else '—'} % loss; "
+		f"markdowns gave {total['markdown_discount']:,.2f} off and recovered {total['markdown_sales']:,.2f}")
+
+
+@fresh.command(name="order")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="the order day (default: today)")
+@click.option("--store", help="only this store")
+@click.option("--history-days", default=28, show_default=True, type=click.IntRange(7, 365))
+@click.option("--lead-days", default=1, show_default=True, type=click.IntRange(0, 30), help="days until the delivery arrives")
+@click.pass_obj
+def fresh_order(ctx: Context, as_of, store: str | None, history_days: int, lead_days: int) -> None:
+	"""Newsvendor order quantities per store and fresh item, within the loss target, explained per line."""
+	from datetime import date
+
+	from retail_suite.fresh.loss_report import order_proposals
+
+	db = open_database(ctx.settings)
+	lines = order_proposals(db, as_of.date() if as_of else date.today(), store, history_days, lead_days)
+	db.close()
+	table = RichTable(title="Fresh order proposal", title_justify="left")
+	for column in ("Store", "Item", "Order", "Why"):
+		table.add_column(column, justify="right" if column == "Order" else "left")
+	for line in lines:
+		if line.proposal.order_qty:
+			table.add_row(line.store, line.item_code, f"{line.proposal.order_qty:,}", line.proposal.explanation)
+	console.print(table)
+	console.print(f"{sum(1 for line in lines if line.proposal.order_qty):,} of {len(lines):,} store-items to order")
+
+
 @cli.command(name="bench")
 @click.option("--output", default="BENCHMARKS.md", show_default=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--repeat", default=5, show_default=True, type=click.IntRange(1, 100), help="runs per measurement")

@@ -285,6 +285,54 @@ def propose_withdrawals(
 	return name, len(lines)
 
 
+@dataclass
+class ConfirmedWithdrawal:
+	name: str
+	store: str
+	#: (item, batch, qty) withdrawn
+	lines: list[tuple[str, str | None, Decimal]] = field(default_factory=list)
+
+
+def confirm_withdrawal(db: Database, name: str, counted: Mapping[str, Decimal] | None = None) -> ConfirmedWithdrawal:
+	"""The store's count of a withdrawal proposal: the draft Shrink Entry is submitted (standalone: it waits in
+	the table, posting Pending). `counted` (batch -> quantity found) replaces proposed quantities; 0 drops the
+	line. The desk does the same by editing and submitting the document."""
+	found = db.sql("SELECT entry.name, entry.store, entry.docstatus FROM `tabShrink Entry` entry WHERE entry.name = %s", (name,))
+	if not found:
+		raise ValidationError(f"no shrink entry {name}", record=name)
+	if found[0]["docstatus"] != 0:
+		raise ValidationError("is not a draft: it was confirmed or cancelled already", record=f"Shrink Entry {name}")
+	lines = db.sql(
+		"SELECT line.name, line.item_code, line.batch_no, line.qty, line.valuation_rate FROM `tabShrink Entry Line` line "
+		"WHERE line.parent = %s ORDER BY line.idx",
+		(name,),
+	)
+	now = datetime.now()
+	kept = []
+	with db.transaction():
+		for line in lines:
+			qty = Decimal(str(line["qty"]))
+			if counted is not None and line["batch_no"] in counted:
+				qty = Decimal(str(counted[line["batch_no"]]))
+				if qty <= 0:
+					db.execute("DELETE FROM `tabShrink Entry Line` WHERE name = %s", (line["name"],))
+					continue
+				amount = (qty * Decimal(str(line["valuation_rate"] or 0))).quantize(Decimal("0.01"))
+				db.execute(
+					"UPDATE `tabShrink Entry Line` SET qty = %s, amount = %s, modified = %s WHERE name = %s",
+					(qty, amount, now, line["name"]),
+				)
+			kept.append((line["item_code"], line["batch_no"], qty))
+		db.execute("UPDATE `tabShrink Entry Line` SET docstatus = 1, modified = %s WHERE parent = %s", (now, name))
+		db.execute(
+			"UPDATE `tabShrink Entry` SET docstatus = 1, modified = %s, total_qty = (SELECT COALESCE(SUM(line.qty), 0) "
+			"FROM `tabShrink Entry Line` line WHERE line.parent = %s), total_value = (SELECT COALESCE(SUM(line.amount), 0) "
+			"FROM `tabShrink Entry Line` line WHERE line.parent = %s) WHERE name = %s",
+			(now, name, name, name),
+		)
+	return ConfirmedWithdrawal(name, found[0]["store"], kept)
+
+
 def pending_postings(db: Database, store: str | None = None) -> list[dict[str, Any]]:
 	"""Submitted shrink entries not posted to a ledger yet (standalone: all of them, the outbox)."""
 	return db.sql(

@@ -285,3 +285,30 @@ def test_bad_ladders_are_refused_before_any_write(db: MariaDBDatabase) -> None:
 	save_ladder(db, {"ladder_name": "Dairy", "item_group": "Dairy"}, [{"days_before_expiry": 0, "percent_off": 50}])
 	with pytest.raises(LadderError, match="Dairy already follows ladder Dairy"):
 		save_ladder(db, {"ladder_name": "Dairy 2", "item_group": "Dairy"}, [{"days_before_expiry": 0, "percent_off": 30}])
+
+
+def test_the_cli_runs_the_job_lists_labels_and_records_shrink(db: MariaDBDatabase, chain: Chain, empty_database: DatabaseSettings) -> None:
+	from tests.store.test_cli import assert_one_line_error, run_cli, url
+
+	ladders(db)
+	items = scenario(db, chain)
+	target = url(empty_database)
+	done = run_cli("fresh", "markdowns", "--as-of", "2026-11-29T05:30:00+00:00", db=target)
+	assert done.returncode == 0, done.stderr
+	assert "7 markdown promotions made, 0 extended; 8 labels to print; 2 batches blocked" in " ".join(done.stdout.split())
+	labels = run_cli("fresh", "labels", "--store", "S004", db=target)
+	assert labels.returncode == 0 and "4 labels to print" in labels.stdout and "MILK-B" in labels.stdout
+	withdrawn = run_cli("fresh", "withdraw", "SHR-S001-W20261129", "--counted", "MILK-A=5", "--counted", "MILK-G=0", db=target)
+	assert withdrawn.returncode == 0, withdrawn.stderr
+	assert "1 batches withdrawn" in withdrawn.stdout
+	assert [(r["batch_no"], D(r["qty"]).normalize(), r["docstatus"]) for r in db.sql(
+		"SELECT line.batch_no, line.qty, line.docstatus FROM `tabShrink Entry Line` line WHERE line.parent = 'SHR-S001-W20261129'")] == [
+		("MILK-A", D(5), 1)]
+	assert_one_line_error(run_cli("fresh", "withdraw", "SHR-S001-W20261129", db=target), "is not a draft")
+	milk = items["milk"].code
+	bad = run_cli("fresh", "shrink", "S001", "--line", f"{milk}:two:Damaged:MILK-C", db=target)
+	assert_one_line_error(bad, "line 1: quantity 'two' is not a number")
+	good = run_cli("fresh", "shrink", "S001", "--line", f"{milk}:2:Damaged:MILK-C", "--date", "2026-11-29", db=target)
+	assert good.returncode == 0 and "SHR-S001-00002: 2 units" in good.stdout, good.stdout + good.stderr
+	loss = run_cli("fresh", "loss", "--from", "2026-11-23", "--to", "2026-11-29", db=target)
+	assert loss.returncode == 0 and "Dairy" in loss.stdout, loss.stderr
