@@ -176,14 +176,27 @@ def refresh_members(db: Database, members: list[str], now: datetime | None = Non
 	now = now or datetime.now()
 	for chunk in chunked(members, 1000):
 		member_in = in_placeholders(chunk)
-		db.execute(
-			"DELETE FROM `tabRetail Member Visit Day` WHERE visits = 0 AND spend = 0 AND member IN "
-			+ member_in,
+		# zero rows are rare (a void, a return that cancels a purchase): found by a plain read, deleted by name
+		zero_days = db.sql(
+			"SELECT visit_day.name, visit_day.member FROM `tabRetail Member Visit Day` visit_day "
+			"WHERE visit_day.visits = 0 AND visit_day.spend = 0 AND visit_day.member IN " + member_in,
 			chunk,
 		)
-		db.execute(
-			"DELETE FROM `tabRetail Member Group Spend` WHERE spend = 0 AND member IN " + member_in, chunk
+		if zero_days:
+			db.execute(
+				"DELETE FROM `tabRetail Member Visit Day` WHERE name IN " + in_placeholders(zero_days),
+				[row["name"] for row in zero_days],
+			)
+		zero_groups = db.sql(
+			"SELECT group_spend.name FROM `tabRetail Member Group Spend` group_spend "
+			"WHERE group_spend.spend = 0 AND group_spend.member IN " + member_in,
+			chunk,
 		)
+		if zero_groups:
+			db.execute(
+				"DELETE FROM `tabRetail Member Group Spend` WHERE name IN " + in_placeholders(zero_groups),
+				[row["name"] for row in zero_groups],
+			)
 		db.execute(
 			"""
 			INSERT INTO `tabRetail Member Stats`
@@ -209,17 +222,20 @@ def refresh_members(db: Database, members: list[str], now: datetime | None = Non
 			""",
 			[now, now, OWNER, OWNER, *chunk],
 		)
-		db.execute(
-			"""
-			DELETE FROM `tabRetail Member Stats`
-			WHERE member IN """
-			+ member_in
-			+ """
-				AND NOT EXISTS (SELECT 1 FROM `tabRetail Member Visit Day` visit_day
-					WHERE visit_day.member = `tabRetail Member Stats`.member)
-			""",
-			chunk,
-		)
+		emptied = sorted({row["member"] for row in zero_days})
+		if emptied:
+			# members left without any day: no statistics (as if the withdrawn purchases never were)
+			db.execute(
+				"""
+				DELETE FROM `tabRetail Member Stats`
+				WHERE member IN """
+				+ in_placeholders(emptied)
+				+ """
+					AND NOT EXISTS (SELECT 1 FROM `tabRetail Member Visit Day` visit_day
+						WHERE visit_day.member = `tabRetail Member Stats`.member)
+				""",
+				emptied,
+			)
 
 
 def recompute_all(
