@@ -30,6 +30,8 @@ from datetime import datetime
 
 from retail_suite.db.port import Database, chunked, in_placeholders
 
+#: Row names (Frappe's `name`, varchar 140) start with the member, so that a member's rows sit together:
+#: "<member>-<business day>" and "<member>:<md5 of item group>"; a member name too long for that gets an MD5.
 #: transactions per database transaction of the fold
 BATCH = 5000
 OWNER = "Administrator"
@@ -125,7 +127,9 @@ def apply_transactions(db: Database, names: list[str], members: list[str], sign:
 		"""
 		INSERT INTO `tabRetail Member Visit Day`
 			(name, member, business_day, visits, spend, creation, modified, owner, modified_by)
-		SELECT CONCAT(txn.member, '-', txn.business_day), txn.member, txn.business_day,
+		SELECT IF(CHAR_LENGTH(txn.member) <= 128, CONCAT(txn.member, '-', txn.business_day),
+				MD5(CONCAT(txn.member, '|', txn.business_day))),
+			txn.member, txn.business_day,
 			%s * SUM(CASE WHEN txn.transaction_type = 'Return' THEN 0 ELSE 1 END), %s * SUM(txn.net_total),
 			%s, %s, %s, %s
 		FROM `tabPOS Transaction` txn

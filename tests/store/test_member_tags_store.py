@@ -465,3 +465,22 @@ def test_members_tag_command(member_db: MariaDBDatabase, log: Log, empty_databas
 	assert full.returncode == 0, full.stderr
 	assert "full recompute" in full.stdout and "12 transactions folded" in full.stdout
 	assert member_tags(member_db) == EXPECTED
+
+
+def test_a_member_with_a_very_long_name_is_folded(member_db: MariaDBDatabase) -> None:
+	"""Row names start with the member; a name too long for that (Frappe's name is 140 characters) gets an MD5."""
+	long_name = "M-" + "Long" * 33  # 134 characters
+	insert_rows(
+		member_db,
+		"tabCustomer",
+		("name", "customer_name", "retail_card_number"),
+		[(long_name, "Long", "CARD-L")],
+	)
+	log = Log(member_db)
+	log.add(long_name, AS_OF, [("WINE", "12.00"), ("MILK", "3.00")])
+	assert fold_transactions(member_db).folded == 1
+	stats = stats_snapshot(member_db)
+	assert [(row["member"], row["total_spend"], row["preferred_item_group"]) for row in stats["stats"]] == [
+		(long_name, Decimal("15"), "Wine")
+	]
+	assert all(len(row["name"]) == 32 for row in stats["days"] + stats["groups"])
