@@ -514,7 +514,7 @@ def apparel_broken_sizes(ctx: Context, as_of) -> None:
 		console.print("no enabled Broken Size Rule: create one first (key sizes per style or item group)")
 	console.print(
 		f"{len(scan.broken):,} broken styles in {len({found.store for found in scan.broken}):,} stores "
-		f"({scan.pairs_checked:,} selling store × style pairs checked); {len(scan.transfers):,} transfers of "
+		f"({scan.pairs_selling:,} store × style pairs still selling); {len(scan.transfers):,} transfers of "
 		f"{sum(t.qty for t in scan.transfers):,} units suggested ({scan.seconds:.1f} s)"
 	)
 

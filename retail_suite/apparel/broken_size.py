@@ -136,6 +136,31 @@ def rule_for(
 	return chosen
 
 
+class RuleIndex:
+	"""`rule_for` over many styles and stores: a style's own rules looked up by style, the item-group rules
+	decided once per group chain and store."""
+
+	def __init__(self, rules: Sequence[BrokenSizeRule]) -> None:
+		enabled = [rule for rule in rules if rule.enabled]
+		self.group_rules = [rule for rule in enabled if not rule.style]
+		self.style_rules: dict[str, list[BrokenSizeRule]] = {}
+		for rule in enabled:
+			if rule.style:
+				self.style_rules.setdefault(rule.style, []).append(rule)
+		self._by_groups: dict[tuple[tuple[str, ...], str], BrokenSizeRule | None] = {}
+
+	def __call__(self, style: str, item_groups: Sequence[str], store: str) -> BrokenSizeRule | None:
+		own = self.style_rules.get(style)
+		if own:
+			found = rule_for(own, style, item_groups, store)
+			if found is not None:
+				return found
+		key = (tuple(item_groups), store)
+		if key not in self._by_groups:
+			self._by_groups[key] = rule_for(self.group_rules, style, item_groups, store)
+		return self._by_groups[key]
+
+
 @dataclass(frozen=True)
 class CellStock:
 	"""One variant of a style in one store: on hand now, net units sold in the look-back window."""
@@ -314,6 +339,7 @@ def plan_transfers(
 	donors with the slowest sell-through first (then the most spare, then by warehouse name); a donor's
 	spare units are offered once. `donors`: by variant; `receiving_warehouse`: store -> its warehouse."""
 	spare: dict[tuple[str, str], int] = {}
+	through_of: dict[tuple[str, str], float] = {}
 	transfers: list[Transfer] = []
 	order = sorted(broken, key=lambda found: (-round(found.lost_value, 6), found.store, found.style))
 	for found in order:
@@ -325,10 +351,12 @@ def plan_transfers(
 			for donor in donors.get(cell.item_code, ()):
 				if donor.warehouse == target or donor.store == found.store:
 					continue
-				through = sell_through(donor.sold, donor.on_hand) or 0.0
+				key = (donor.warehouse, donor.item_code)
+				through = through_of.get(key)
+				if through is None:
+					through = through_of[key] = sell_through(donor.sold, donor.on_hand) or 0.0
 				if through > rule.donor_max_sell_through + 1e-9:
 					continue
-				key = (donor.warehouse, donor.item_code)
 				if key not in spare:
 					spare[key] = donor_spare(donor, rule.cover_days)
 				if spare[key] > 0:

@@ -25,22 +25,16 @@ from retail_suite.apparel.broken_size import (
 	CellStock,
 	DonorStock,
 	KeySize,
+	RuleIndex,
 	Transfer,
 	check_rule,
 	evaluate_style,
 	plan_transfers,
 	rank_broken,
-	rule_for,
 	shares,
 )
-from retail_suite.apparel.matrix import Variant
-from retail_suite.apparel.styles import (
-	ancestry,
-	group_sizes,
-	item_group_tree,
-	style_variants,
-	templates,
-)
+from retail_suite.apparel.matrix import COLOUR_ATTRIBUTE, SIZE_ATTRIBUTE, sell_through
+from retail_suite.apparel.styles import ancestry, group_sizes, item_group_tree, style_variants, templates
 from retail_suite.db.port import Database, chunked, in_placeholders, insert_rows, where_equal
 from retail_suite.errors import ValidationError
 
@@ -177,11 +171,23 @@ class BrokenSizeScan:
 	stores: dict[str, StoreInfo] = field(default_factory=dict)
 	styles: dict[str, dict[str, Any]] = field(default_factory=dict)
 	#: (store, style) pairs a rule applied to and that still sold there
+	pairs_selling: int = 0
+	#: of those, the pairs with a key size under its depth (or without a Bin) in the store: evaluated in full
 	pairs_checked: int = 0
+	#: seconds per step
+	timings: dict[str, float] = field(default_factory=dict)
 	seconds: float = 0.0
 
 	def transfers_for(self, store: str, style: str) -> list[Transfer]:
-		return [transfer for transfer in self.transfers if transfer.store == store and transfer.style == style]
+		return self._by_pair().get((store, style), [])
+
+	def _by_pair(self) -> dict[tuple[str, str], list[Transfer]]:
+		if getattr(self, "_transfer_index", None) is None or self._indexed != len(self.transfers):
+			index: dict[tuple[str, str], list[Transfer]] = {}
+			for transfer in self.transfers:
+				index.setdefault((transfer.store, transfer.style), []).append(transfer)
+			self._transfer_index, self._indexed = index, len(self.transfers)
+		return self._transfer_index
 
 
 def stores(db: Database) -> dict[str, StoreInfo]:
@@ -194,47 +200,108 @@ def stores(db: Database) -> dict[str, StoreInfo]:
 	return {row["name"]: StoreInfo(row["name"], row["warehouse"], row["company"]) for row in rows}
 
 
-def variant_sales(db: Database, store: str, first_day: date, last_day: date) -> dict[str, SoldUnits]:
-	"""Units and net amount each variant sold in a store over the days (audited or posted; returns count back)."""
-	rows = db.sql(
-		"SELECT line.item_code, variant.variant_of AS style, SUM(line.qty * line.direction) AS sold, "
-		"SUM(line.net_amount * line.direction) AS amount "
-		"FROM `tabPOS Transaction` txn "
-		"JOIN `tabPOS Transaction Line` line ON line.parent = txn.name "
-		"JOIN `tabItem` variant ON variant.name = line.item_code "
-		"WHERE txn.store = %s AND txn.business_day BETWEEN %s AND %s AND txn.status IN ('Audited', 'Posted') "
-		"AND variant.variant_of IS NOT NULL "
-		"GROUP BY line.item_code, variant.variant_of",
-		(store, first_day, last_day),
-	)
+@dataclass(frozen=True)
+class StyleVariant:
+	style: str
+	size: str
+	colour: str | None
+
+
+def variant_attributes(db: Database) -> dict[str, StyleVariant]:
+	"""Every enabled variant with a size: item -> its template, size and colour. One pass over Item Variant
+	Attribute (ERPNext sets variant_of on every variant's rows)."""
+	found: dict[str, dict[str, str]] = {}
+	for row in db.sql(
+		"SELECT attr.parent, attr.variant_of, attr.attribute, attr.attribute_value FROM `tabItem Variant Attribute` attr "
+		"WHERE attr.parenttype = 'Item' AND attr.variant_of IS NOT NULL AND attr.attribute IN (%s, %s)",
+		(SIZE_ATTRIBUTE, COLOUR_ATTRIBUTE),
+	):
+		cell = found.setdefault(row["parent"], {"style": row["variant_of"]})
+		cell[row["attribute"]] = row["attribute_value"]
+	disabled = {
+		row["name"]
+		for row in db.sql(
+			"SELECT item.name FROM `tabItem` item WHERE item.disabled = 1 AND item.variant_of IS NOT NULL"
+		)
+	}
 	return {
-		row["item_code"]: SoldUnits(row["style"], float(row["sold"] or 0), float(row["amount"] or 0)) for row in rows
+		item: StyleVariant(cell["style"], cell[SIZE_ATTRIBUTE], cell.get(COLOUR_ATTRIBUTE) or None)
+		for item, cell in found.items()
+		if cell.get(SIZE_ATTRIBUTE) and item not in disabled
 	}
 
 
-def stock_of_styles(db: Database, warehouse: str, styles: Sequence[str]) -> dict[str, float]:
-	"""On hand per variant of the styles in one warehouse (variants without a Bin are left out)."""
-	on_hand: dict[str, float] = {}
-	for chunk in chunked([(style,) for style in styles], CHUNK):
-		names = [style for (style,) in chunk]
+def item_sales(db: Database, store: str, first_day: date, last_day: date) -> dict[str, tuple[float, float]]:
+	"""Units and net amount each item sold in a store over the days (audited or posted; returns count back)."""
+	return {
+		row["item_code"]: (float(row["sold"] or 0), float(row["amount"] or 0))
 		for row in db.sql(
-			"SELECT bin.item_code, bin.actual_qty FROM `tabBin` bin JOIN `tabItem` variant ON variant.name = bin.item_code "
-			"WHERE bin.warehouse = %s AND variant.variant_of IN " + in_placeholders(names),
-			[warehouse, *names],
+			"SELECT line.item_code, SUM(line.qty * line.direction) AS sold, SUM(line.net_amount * line.direction) AS amount "
+			"FROM `tabPOS Transaction` txn JOIN `tabPOS Transaction Line` line ON line.parent = txn.name "
+			"WHERE txn.store = %s AND txn.business_day BETWEEN %s AND %s AND txn.status IN ('Audited', 'Posted') "
+			"GROUP BY line.item_code",
+			(store, first_day, last_day),
+		)
+	}
+
+
+def low_stock(db: Database, below: float) -> list[tuple[str, str, float]]:
+	"""(warehouse, item, on hand) of every Bin holding less than `below`, zero and negative stock included:
+	one pass over tabBin (ERPNext indexes no stock quantity, so a full scan reads least)."""
+	return [
+		(row["warehouse"], row["item_code"], float(row["actual_qty"] or 0))
+		for row in db.sql(
+			"SELECT bin.warehouse, bin.item_code, bin.actual_qty FROM `tabBin` bin WHERE bin.actual_qty < %s", (below,)
+		)
+	]
+
+
+def items_missing_a_bin(db: Database, warehouses: Sequence[str]) -> list[str]:
+	"""Items that have a Bin in some but not all of the warehouses (read from the (item_code, warehouse)
+	index alone)."""
+	if not warehouses:
+		return []
+	return [
+		row["item_code"]
+		for row in db.sql(
+			"SELECT bin.item_code, COUNT(*) AS warehouses FROM `tabBin` bin WHERE bin.warehouse IN "
+			+ in_placeholders(warehouses)
+			+ " GROUP BY bin.item_code HAVING COUNT(*) < %s",
+			[*warehouses, len(warehouses)],
+		)
+	]
+
+
+def bins_held(db: Database, items: Iterable[str], warehouses: Sequence[str]) -> set[tuple[str, str]]:
+	"""(item, warehouse) pairs that have a Bin, for the items and warehouses."""
+	held: set[tuple[str, str]] = set()
+	for chunk in chunked([(item,) for item in sorted(set(items))], CHUNK):
+		names = [item for (item,) in chunk]
+		for row in db.sql(
+			"SELECT bin.item_code, bin.warehouse FROM `tabBin` bin WHERE bin.item_code IN "
+			+ in_placeholders(names)
+			+ " AND bin.warehouse IN "
+			+ in_placeholders(warehouses),
+			[*names, *warehouses],
 		):
-			on_hand[row["item_code"]] = float(row["actual_qty"] or 0)
-	return on_hand
+			held.add((row["item_code"], row["warehouse"]))
+	return held
 
 
-def stock_elsewhere(db: Database, variants: Iterable[str]) -> dict[str, list[tuple[str, float]]]:
-	"""Warehouses holding each variant (on hand above 0)."""
+def stock_elsewhere(
+	db: Database, variants: Iterable[str], warehouses: Sequence[str]
+) -> dict[str, list[tuple[str, float]]]:
+	"""The warehouses (of those given) holding each variant, with their stock (above 0)."""
 	held: dict[str, list[tuple[str, float]]] = {}
 	for chunk in chunked([(variant,) for variant in sorted(set(variants))], CHUNK):
 		names = [variant for (variant,) in chunk]
 		for row in db.sql(
-			"SELECT bin.item_code, bin.warehouse, bin.actual_qty FROM `tabBin` bin "
-			"WHERE bin.actual_qty > 0 AND bin.item_code IN " + in_placeholders(names),
-			names,
+			"SELECT bin.item_code, bin.warehouse, bin.actual_qty FROM `tabBin` bin WHERE bin.item_code IN "
+			+ in_placeholders(names)
+			+ " AND bin.warehouse IN "
+			+ in_placeholders(warehouses)
+			+ " AND bin.actual_qty > 0",
+			[*names, *warehouses],
 		):
 			held.setdefault(row["item_code"], []).append((row["warehouse"], float(row["actual_qty"])))
 	return held
@@ -259,9 +326,23 @@ def _window(as_of: date, lookback_days: int) -> tuple[date, date]:
 
 
 def scan_broken_sizes(db: Database, as_of: date, progress: Progress | None = None) -> BrokenSizeScan:
-	"""Broken styles per store as of a day (ranked by lost sales) and the transfers that would fill them."""
+	"""Broken styles per store as of a day (ranked by lost sales) and the transfers that would fill them.
+
+	Reads: the variants' sizes and colours (one pass), each store's sales per item over the rules' windows
+	(through the POS Transaction (store, business_day, status) index), the Bins under the deepest key-size
+	depth (one pass over tabBin) and the variants some store has no Bin for (index only). Only the selling
+	(store, style) pairs with a key size among those are evaluated in full; any other cell holds at least
+	the deepest depth. A variant no store has a Bin for was never in the assortment: not a broken size."""
 	started = time.perf_counter()
+	clock = started
 	scan = BrokenSizeScan(as_of)
+
+	def lap(step: str) -> None:
+		nonlocal clock
+		now = time.perf_counter()
+		scan.timings[step] = round(now - clock, 3)
+		clock = now
+
 	rules = load_rules(db)
 	if not rules:
 		return scan
@@ -271,121 +352,158 @@ def scan_broken_sizes(db: Database, as_of: date, progress: Progress | None = Non
 	tree = item_group_tree(db)
 	lookbacks = sorted({rule.lookback_days for rule in rules})
 	longest = lookbacks[-1]
+	deepest = max((key.min_depth for rule in rules for key in rule.key_sizes), default=1)
+	key_sizes = {key.size for rule in rules for key in rule.key_sizes}
+	attributes = variant_attributes(db)
+	variants_of: dict[str, list[str]] = {}
+	for item, variant in attributes.items():
+		variants_of.setdefault(variant.style, []).append(item)
+	lap("variants")
 
-	# pass 1: what each store sold per look-back window
+	# what each store sold per look-back window, variants only
 	tick = stage("Broken sizes: sales", len(scan.stores) * len(lookbacks))
-	sales: dict[int, dict[str, dict[str, SoldUnits]]] = {days: {} for days in lookbacks}
+	sales: dict[int, dict[str, dict[str, tuple[float, float]]]] = {days: {} for days in lookbacks}
 	for store in scan.stores:
 		for days in lookbacks:
-			sales[days][store] = variant_sales(db, store, *_window(as_of, days))
+			sold = item_sales(db, store, *_window(as_of, days))
+			sales[days][store] = {item: units for item, units in sold.items() if item in attributes}
 			tick(store, 1)
-	sold_styles = sorted({units.style for by_store in sales[longest].values() for units in by_store.values()})
-	scan.styles = templates(db, sold_styles)
+	lap("sales")
+	style_sold: dict[int, dict[str, dict[str, float]]] = {days: {} for days in lookbacks}
+	for days in lookbacks:
+		for store, by_item in sales[days].items():
+			totals = style_sold[days].setdefault(store, {})
+			for item, (units, _amount) in by_item.items():
+				style = attributes[item].style
+				totals[style] = totals.get(style, 0.0) + units
+	scan.styles = templates(db, sorted({style for by_store in style_sold[longest].values() for style in by_store}))
 	groups = {style: ancestry(tree, row["item_group"]) for style, row in scan.styles.items()}
 
-	# which (store, style) still sell under their rule
-	selling: dict[str, list[tuple[str, BrokenSizeRule]]] = {}
-	style_rule: dict[tuple[str, str], BrokenSizeRule | None] = {}
+	# (store, style) pairs that still sell under their rule
+	rule_of = RuleIndex(rules)
+	selling: dict[tuple[str, str], BrokenSizeRule] = {}
 	for store in scan.stores:
-		style_sold: dict[int, dict[str, float]] = {}
-		for days in lookbacks:
-			totals = style_sold.setdefault(days, {})
-			for units in sales[days][store].values():
-				totals[units.style] = totals.get(units.style, 0.0) + units.sold
-		for style in sorted(style_sold[longest]):
+		for style in style_sold[longest].get(store, {}):
 			if style not in scan.styles:
 				continue
-			rule = rule_for(rules, style, groups[style], store)
-			style_rule[(store, style)] = rule
-			if rule is not None and style_sold[rule.lookback_days].get(style, 0.0) >= rule.min_style_sales:
-				selling.setdefault(store, []).append((style, rule))
-	checked_styles = sorted({style for pairs in selling.values() for style, _ in pairs})
-	variants = style_variants(db, checked_styles)
+			rule = rule_of(style, groups[style], store)
+			if rule is not None and style_sold[rule.lookback_days][store].get(style, 0.0) >= rule.min_style_sales:
+				selling[(store, style)] = rule
+	scan.pairs_selling = len(selling)
+	lap("rules")
+
+	# cells that may be missing: Bins under the deepest depth, and key-size variants a store has no Bin for
+	tick = stage("Broken sizes: stock", 3)
+	store_of_warehouse = {info.warehouse: store for store, info in scan.stores.items()}
+	low: dict[tuple[str, str], float] = {}
+	for warehouse, item, qty in low_stock(db, deepest):
+		store = store_of_warehouse.get(warehouse)
+		variant = attributes.get(item)
+		if store is not None and variant is not None and (store, variant.style) in selling:
+			low[(store, item)] = qty
+	tick("low stock", 1)
+	lap("low stock")
+	warehouses = [info.warehouse for info in scan.stores.values()]
+	selling_styles = {style for _, style in selling}
+	uneven = [
+		item for item in items_missing_a_bin(db, warehouses) if item in attributes and attributes[item].style in selling_styles
+	]
+	held = bins_held(db, uneven, warehouses) if uneven else set()
+	tick("stores without a Bin", 1)
+	absent: set[tuple[str, str]] = set()
+	for item in uneven:
+		style = attributes[item].style
+		for store, info in scan.stores.items():
+			if (item, info.warehouse) not in held and (store, style) in selling:
+				absent.add((store, item))
+	# (a variant no store has a Bin for was never in the assortment: no broken size, and nothing to transfer)
+	candidates: dict[tuple[str, str], None] = dict.fromkeys(
+		(store, attributes[item].style) for store, item in [*low, *absent] if attributes[item].size in key_sizes
+	)
+	lap("missing bins")
 
 	# the chain's size curve, colour mix and average price per style (longest window)
 	by_size: dict[str, dict[str, float]] = {}
 	by_colour: dict[str, dict[str, float]] = {}
 	price: dict[str, list[float]] = {}
-	attributes = {variant.item_code: variant for found in variants.values() for variant in found}
-	for by_store in sales[longest].values():
-		for item_code, units in by_store.items():
-			totals = price.setdefault(units.style, [0.0, 0.0])
-			totals[0] += units.sold
-			totals[1] += units.amount
-			variant = attributes.get(item_code)
-			if variant is None:
+	candidate_styles = {style for _, style in candidates}
+	for by_item in sales[longest].values():
+		for item, (units, amount) in by_item.items():
+			variant = attributes[item]
+			if variant.style not in candidate_styles:
 				continue
-			sizes = by_size.setdefault(units.style, {})
-			sizes[variant.size] = sizes.get(variant.size, 0.0) + units.sold
-			colours = by_colour.setdefault(units.style, {})
-			colours[variant.colour or ""] = colours.get(variant.colour or "", 0.0) + units.sold
+			totals = price.setdefault(variant.style, [0.0, 0.0])
+			totals[0] += units
+			totals[1] += amount
+			sizes = by_size.setdefault(variant.style, {})
+			sizes[variant.size] = sizes.get(variant.size, 0.0) + units
+			colours = by_colour.setdefault(variant.style, {})
+			colours[variant.colour or ""] = colours.get(variant.colour or "", 0.0) + units
 	unit_price = {style: (amount / sold if sold > 0 else 0.0) for style, (sold, amount) in price.items()}
 
-	# pass 2: stock of the selling styles, store by store
-	tick = stage("Broken sizes: stock", len(scan.stores))
 	broken: list[BrokenStyle] = []
-	for store, info in scan.stores.items():
-		pairs = selling.get(store, [])
-		on_hand = stock_of_styles(db, info.warehouse, [style for style, _ in pairs]) if pairs else {}
-		for style, rule in pairs:
-			found_variants: list[Variant] = variants.get(style, [])
-			if not found_variants:
-				continue
-			scan.pairs_checked += 1
-			window_sales = sales[rule.lookback_days][store]
-			cells = [
-				CellStock(
-					variant.item_code, variant.size, variant.colour, on_hand.get(variant.item_code, 0.0),
-					window_sales[variant.item_code].sold if variant.item_code in window_sales else 0.0,
-				)
-				for variant in found_variants
-			]
-			size_share = shares(by_size.get(style, {}), {variant.size for variant in found_variants})
-			colour_share = shares(by_colour.get(style, {}), {variant.colour or "" for variant in found_variants})
-			result = evaluate_style(store, style, rule, cells, size_share, colour_share, unit_price.get(style, 0.0))
-			if result is not None:
-				broken.append(result)
-		tick(store, 1)
+	for store, style in candidates:
+		rule = selling[(store, style)]
+		window_sales = sales[rule.lookback_days][store]
+		items = variants_of[style]
+		cells = []
+		for item in items:
+			variant = attributes[item]
+			if (store, item) in low:
+				on_hand = low[(store, item)]
+			elif (store, item) in absent:
+				on_hand = 0.0
+			else:
+				on_hand = float(deepest)  # at least the deepest depth: neither low nor without a Bin
+			cells.append(
+				CellStock(item, variant.size, variant.colour, on_hand, window_sales[item][0] if item in window_sales else 0.0)
+			)
+		scan.pairs_checked += 1
+		size_share = shares(by_size.get(style, {}), {attributes[item].size for item in items})
+		colour_share = shares(by_colour.get(style, {}), {attributes[item].colour or "" for item in items})
+		result = evaluate_style(store, style, rule, cells, size_share, colour_share, unit_price.get(style, 0.0))
+		if result is not None:
+			broken.append(result)
 	scan.broken = rank_broken(broken)
+	lap("evaluate")
 
 	# donors: stores (same company) and distribution warehouses holding the missing variants
+	centres = sorted({rule.distribution_warehouse for rule in rules if rule.distribution_warehouse})
 	missing_variants = {cell.item_code for found in scan.broken for cell in found.missing}
-	held = stock_elsewhere(db, missing_variants) if missing_variants else {}
-	store_of_warehouse = {info.warehouse: store for store, info in scan.stores.items()}
-	centres = {rule.distribution_warehouse for rule in rules if rule.distribution_warehouse}
+	held_elsewhere = stock_elsewhere(db, missing_variants, [*warehouses, *centres]) if missing_variants else {}
+	tick("stock elsewhere", 1)
 	companies = warehouse_companies(db, centres)
-	style_of = {variant.item_code: style for style, found in variants.items() for variant in found}
+	loosest = max(rule.donor_max_sell_through for rule in rules)
 	donors: dict[str, list[DonorStock]] = {}
-	for item_code, holdings in held.items():
-		variant, style = attributes[item_code], style_of[item_code]
+	for item, holdings in held_elsewhere.items():
+		variant = attributes[item]
 		for warehouse, qty in holdings:
 			donor_store = store_of_warehouse.get(warehouse)
-			if donor_store is None and warehouse not in centres:
-				continue  # neither a store nor a distribution warehouse: work in progress, transit, returns …
 			key_depth, sold = 0, 0.0
 			if donor_store is not None:
-				rule = style_rule.get((donor_store, style)) or rule_for(rules, style, groups.get(style, []), donor_store)
+				rule = selling.get((donor_store, variant.style)) or rule_of(variant.style, groups.get(variant.style, []), donor_store)
 				key_depth = (rule.depth(variant.size) or 0) if rule else 0
-				units = sales[longest][donor_store].get(item_code)
-				sold = units.sold if units else 0.0
-			donors.setdefault(item_code, []).append(
-				DonorStock(warehouse, item_code, qty, sold, donor_store, key_depth, longest)
-			)
+				units = sales[longest][donor_store].get(item)
+				sold = units[0] if units else 0.0
+				# a store that cannot spare a unit, or sells the size too fast for any rule, is no donor
+				if qty - key_depth < 1 or (sell_through(sold, qty) or 0.0) > loosest + 1e-9:
+					continue
+			donors.setdefault(item, []).append(DonorStock(warehouse, item, qty, sold, donor_store, key_depth, longest))
 	receiving = {store: info.warehouse for store, info in scan.stores.items()}
-	company_of = {
-		**{info.warehouse: info.company for info in scan.stores.values()},
-		**companies,
-	}
-	# a transfer stays within one company: drop donors of another company, per receiving store
+	company_of = {**{info.warehouse: info.company for info in scan.stores.values()}, **companies}
+	# a transfer stays within one company
 	planned: list[Transfer] = []
 	for company in sorted({info.company or "" for info in scan.stores.values()}):
 		in_company = [found for found in scan.broken if (scan.stores[found.store].company or "") == company]
+		if not in_company:
+			continue
 		company_donors = {
-			item_code: [donor for donor in found if (company_of.get(donor.warehouse) or "") == company]
-			for item_code, found in donors.items()
+			item: [donor for donor in found if (company_of.get(donor.warehouse) or "") == company]
+			for item, found in donors.items()
 		}
 		planned += plan_transfers(in_company, scan.rules, company_donors, receiving)
 	scan.transfers = planned
+	lap("transfers")
 	scan.seconds = time.perf_counter() - started
 	return scan
 

@@ -66,7 +66,7 @@ def run_broken_sizes_job(as_of: str | None = None) -> dict[str, Any]:
 	return {
 		"business_day": str(day),
 		"alerts": len(scan.broken),
-		"pairs_checked": scan.pairs_checked,
+		"pairs_selling": scan.pairs_selling,
 		"transfers": len(scan.transfers),
 		"units_suggested": sum(transfer.qty for transfer in scan.transfers),
 		"seconds": round(scan.seconds, 2),

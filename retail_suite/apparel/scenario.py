@@ -52,6 +52,8 @@ class ScenarioConfig:
 	abbr: str = "ATC"
 	#: write sales as one transaction per store and day (lines per variant and day)
 	terminal_suffix: str = "T01"
+	#: draw sales day by day (False: each cell's units over the window at once, on one day — fast, for benchmarks)
+	daily_sales: bool = True
 
 
 @dataclass(frozen=True)
@@ -173,10 +175,16 @@ def generate_scenario(config: ScenarioConfig | None = None) -> Scenario:
 					variant = style.variant(size, colour)
 					cell_rate = rate * SIZE_CURVE[size] * mix
 					sold_out_from = emptied.get(variant, days)
-					for day in range(days):
-						units = _poisson(rng, cell_rate) if day < sold_out_from else 0
+					if config.daily_sales:
+						for day in range(days):
+							units = _poisson(rng, cell_rate) if day < sold_out_from else 0
+							if units:
+								key = (store, start + timedelta(days=day), variant)
+								scenario.sales[key] = scenario.sales.get(key, 0) + units
+					else:
+						units = _poisson(rng, cell_rate * sold_out_from)
 						if units:
-							key = (store, start + timedelta(days=day), variant)
+							key = (store, start + timedelta(days=rng.randrange(max(sold_out_from, 1))), variant)
 							scenario.sales[key] = scenario.sales.get(key, 0) + units
 					scenario.stock[(warehouse, variant)] = 0.0 if variant in emptied else float(rng.randint(1, 6))
 			if broken and live:

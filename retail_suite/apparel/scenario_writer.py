@@ -8,6 +8,7 @@ inserts; the standalone host only (on a site the same data would be ERPNext docu
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -44,6 +45,10 @@ def _stamped(rows: Iterator[Sequence[Any]], now: datetime) -> Iterator[tuple[Any
 
 
 STAMP = ("creation", "modified", "owner", "modified_by")
+
+
+def _hash_name(*parts: str) -> str:
+	return hashlib.sha1("|".join(parts).encode()).hexdigest()[:10]
 
 
 def write_scenario(
@@ -117,7 +122,8 @@ def write_scenario(
 		put(
 			"tabBin",
 			("name", "item_code", "warehouse", "actual_qty", "projected_qty", "stock_uom"),
-			((f"{item}-{warehouse}", item, warehouse, qty, qty, "Nos") for (warehouse, item), qty in scenario.stock.items()),
+			# named by a hash, as ERPNext names Bins: rows lie in no useful order on disk
+			((_hash_name(item, warehouse), item, warehouse, qty, qty, "Nos") for (warehouse, item), qty in scenario.stock.items()),
 		)
 		prices = {style.variant(size, colour): style.price for style in scenario.styles for colour in style.colours for size in SIZES}
 		by_day: dict[tuple[str, date], list[tuple[str, int]]] = {}

@@ -12,6 +12,7 @@ from retail_suite.apparel.broken_size import (
 	DonorStock,
 	KeySize,
 	MissingCell,
+	RuleIndex,
 	check_rule,
 	donor_spare,
 	evaluate_style,
@@ -133,6 +134,22 @@ def test_the_most_specific_rule_applies() -> None:
 	assert rule_for(rules, "POLO", groups, "S2") is chain
 	assert rule_for(rules, "COAT", ["Coats", "Apparel", "All Item Groups"], "S2") is apparel
 	assert rule_for(rules, "MUG", ["Kitchen", "All Item Groups"], "S1") is None
+
+
+def test_the_rule_index_chooses_as_rule_for_does() -> None:
+	rules = [
+		BrokenSizeRule("Chain tops", (KeySize("M"),), item_group="Tops"),
+		BrokenSizeRule("S1 tops", (KeySize("M"),), item_group="Tops", store="S1"),
+		BrokenSizeRule("Apparel", (KeySize("M"),), item_group="Apparel"),
+		BrokenSizeRule("Tee S2", (KeySize("M"),), style="TEE", store="S2"),
+		BrokenSizeRule("Off", (KeySize("M"),), item_group="Tops", store="S3", enabled=False),
+	]
+	index = RuleIndex(rules)
+	for style in ("TEE", "POLO"):
+		for groups in (["Tops", "Apparel"], ["Coats", "Apparel"], ["Kitchen"]):
+			for store in ("S1", "S2", "S3"):
+				assert index(style, groups, store) is rule_for(rules, style, groups, store), (style, groups, store)
+	assert index("TEE", ["Tops", "Apparel"], "S1").name == "S1 tops"  # TEE's own rule is for S2 only
 
 
 def test_a_key_size_the_template_does_not_have_is_refused_with_a_message() -> None:
