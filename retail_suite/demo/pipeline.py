@@ -14,9 +14,12 @@ from decimal import Decimal
 
 from retail_suite.analytics import overview
 from retail_suite.db.port import Database
+from retail_suite.demo.apparel import apparel_section
 from retail_suite.demo.chain import Chain, DemoConfig, generate_chain
+from retail_suite.demo.fresh import fresh_section
 from retail_suite.demo.membership import MemberSetup, after_replay, prepare_members
 from retail_suite.demo.promotions import demo_promotions
+from retail_suite.demo.replenishment import replenishment_section
 from retail_suite.demo.report import ReportSection, Table, bar_chart, stacked_bar_chart
 from retail_suite.demo.standalone import write_chain
 from retail_suite.demo.traffic import TrafficConfig, Truth, generate_traffic
@@ -76,6 +79,10 @@ def run_demo(
 	started = time.perf_counter()
 	result.sections.append(membership_section(db, chain, result))
 	timings["membership"] = time.perf_counter() - started
+	for name, section in (("fresh", fresh_section), ("apparel", apparel_section), ("replenishment", replenishment_section)):
+		started = time.perf_counter()
+		result.sections.append(section(db, chain, result))
+		timings[name] = time.perf_counter() - started
 	return result
 
 
