@@ -24,6 +24,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
 
 from retail_suite.apparel.matrix import order_sizes, sell_through, size_sort_key
 
@@ -58,10 +60,14 @@ class BrokenSizeRule:
 
 	def depth(self, size: str) -> int | None:
 		"""The minimum depth of a key size; None when the size is not a key size."""
+		return self._depths.get(size)
+
+	@cached_property
+	def _depths(self) -> dict[str, int]:
+		depths: dict[str, int] = {}
 		for key in self.key_sizes:
-			if key.size == size:
-				return key.min_depth
-		return None
+			depths.setdefault(key.size, key.min_depth)
+		return depths
 
 
 def check_rule(
@@ -161,9 +167,9 @@ class RuleIndex:
 		return self._by_groups[key]
 
 
-@dataclass(frozen=True)
-class CellStock:
-	"""One variant of a style in one store: on hand now, net units sold in the look-back window."""
+class CellStock(NamedTuple):
+	"""One variant of a style in one store: on hand now, net units sold in the look-back window (a named
+	tuple: a scan builds one per variant of every style it evaluates)."""
 
 	item_code: str
 	size: str

@@ -14,7 +14,7 @@ and keeps the ones a transfer draft was made for.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -40,6 +40,8 @@ from retail_suite.errors import ValidationError
 
 OWNER = "Administrator"
 CHUNK = 1000
+#: stores asked for each missing variant's stock (those that sold it least), besides distribution warehouses
+DONOR_CANDIDATES = 4
 Progress = Callable[[str, int], Callable[[str, int], None]]
 
 ALERT_COLUMNS = (
@@ -231,18 +233,38 @@ def variant_attributes(db: Database) -> dict[str, StyleVariant]:
 	}
 
 
-def item_sales(db: Database, store: str, first_day: date, last_day: date) -> dict[str, tuple[float, float]]:
-	"""Units and net amount each item sold in a store over the days (audited or posted; returns count back)."""
-	return {
-		row["item_code"]: (float(row["sold"] or 0), float(row["amount"] or 0))
-		for row in db.sql(
-			"SELECT line.item_code, SUM(line.qty * line.direction) AS sold, SUM(line.net_amount * line.direction) AS amount "
-			"FROM `tabPOS Transaction` txn JOIN `tabPOS Transaction Line` line ON line.parent = txn.name "
-			"WHERE txn.store = %s AND txn.business_day BETWEEN %s AND %s AND txn.status IN ('Audited', 'Posted') "
-			"GROUP BY line.item_code",
-			(store, first_day, last_day),
-		)
-	}
+def item_sales(
+	db: Database, store: str, as_of: date, lookbacks: Sequence[int], items: Container[str] | None = None
+) -> dict[int, dict[str, list[float]]]:
+	"""Units and net amount each item sold in a store (audited or posted; returns count back) over each
+	look-back window before `as_of`: {days: {item: [units, amount]}}; only `items` when given.
+
+	The store's lines of the longest window are read as they are and summed here: MariaDB's GROUP BY on
+	the item code costs more per line than reading the line."""
+	first_day, last_day = _window(as_of, max(lookbacks))
+	starts = {days: as_of - timedelta(days=days) for days in lookbacks}
+	sold: dict[int, dict[str, list[float]]] = {days: {} for days in lookbacks}
+	for row in db.sql(
+		"SELECT txn.business_day, line.item_code, line.qty, line.direction, line.net_amount "
+		"FROM `tabPOS Transaction` txn JOIN `tabPOS Transaction Line` line ON line.parent = txn.name "
+		"WHERE txn.store = %s AND txn.business_day BETWEEN %s AND %s AND txn.status IN ('Audited', 'Posted')",
+		(store, first_day, last_day),
+	):
+		item = row["item_code"]
+		if items is not None and item not in items:
+			continue
+		direction = int(row["direction"] or 1)
+		units = float(row["qty"] or 0) * direction
+		amount = float(row["net_amount"] or 0) * direction
+		for days, start in starts.items():
+			if row["business_day"] >= start:
+				totals = sold[days].get(item)
+				if totals is None:
+					sold[days][item] = [units, amount]
+				else:
+					totals[0] += units
+					totals[1] += amount
+	return sold
 
 
 def low_stock(db: Database, below: float) -> list[tuple[str, str, float]]:
@@ -256,54 +278,41 @@ def low_stock(db: Database, below: float) -> list[tuple[str, str, float]]:
 	]
 
 
-def items_missing_a_bin(db: Database, warehouses: Sequence[str]) -> list[str]:
-	"""Items that have a Bin in some but not all of the warehouses (read from the (item_code, warehouse)
-	index alone)."""
+def warehouses_holding(db: Database, warehouses: Sequence[str]) -> dict[str, set[str]]:
+	"""Items that have a Bin in some but not all of the warehouses, with the warehouses that have one: one
+	pass over the (item_code, warehouse) index; each warehouse comes back as its position in the list."""
 	if not warehouses:
-		return []
-	return [
-		row["item_code"]
-		for row in db.sql(
-			"SELECT bin.item_code, COUNT(*) AS warehouses FROM `tabBin` bin WHERE bin.warehouse IN "
-			+ in_placeholders(warehouses)
-			+ " GROUP BY bin.item_code HAVING COUNT(*) < %s",
-			[*warehouses, len(warehouses)],
-		)
-	]
-
-
-def bins_held(db: Database, items: Iterable[str], warehouses: Sequence[str]) -> set[tuple[str, str]]:
-	"""(item, warehouse) pairs that have a Bin, for the items and warehouses."""
-	held: set[tuple[str, str]] = set()
-	for chunk in chunked([(item,) for item in sorted(set(items))], CHUNK):
-		names = [item for (item,) in chunk]
-		for row in db.sql(
-			"SELECT bin.item_code, bin.warehouse FROM `tabBin` bin WHERE bin.item_code IN "
-			+ in_placeholders(names)
-			+ " AND bin.warehouse IN "
-			+ in_placeholders(warehouses),
-			[*names, *warehouses],
-		):
-			held.add((row["item_code"], row["warehouse"]))
+		return {}
+	placeholders = in_placeholders(warehouses)
+	held: dict[str, set[str]] = {}
+	for row in db.sql(
+		"SELECT bin.item_code, GROUP_CONCAT(FIELD(bin.warehouse, " + placeholders[1:-1] + ")) AS held "
+		"FROM `tabBin` bin WHERE bin.warehouse IN " + placeholders + " GROUP BY bin.item_code HAVING COUNT(*) < %s",
+		[*warehouses, *warehouses, len(warehouses)],
+	):
+		held[row["item_code"]] = {warehouses[int(position) - 1] for position in str(row["held"]).split(",")}
 	return held
 
 
-def stock_elsewhere(
-	db: Database, variants: Iterable[str], warehouses: Sequence[str]
-) -> dict[str, list[tuple[str, float]]]:
-	"""The warehouses (of those given) holding each variant, with their stock (above 0)."""
+def stock_asked(db: Database, asked: dict[str, set[str]]) -> dict[str, list[tuple[str, float]]]:
+	"""Stock above 0 of each variant in the warehouses asked for it ({variant: warehouses}), read warehouse
+	by warehouse through the (item_code, warehouse) index."""
+	by_warehouse: dict[str, list[str]] = {}
+	for item, warehouses in asked.items():
+		for warehouse in warehouses:
+			by_warehouse.setdefault(warehouse, []).append(item)
 	held: dict[str, list[tuple[str, float]]] = {}
-	for chunk in chunked([(variant,) for variant in sorted(set(variants))], CHUNK):
-		names = [variant for (variant,) in chunk]
-		for row in db.sql(
-			"SELECT bin.item_code, bin.warehouse, bin.actual_qty FROM `tabBin` bin WHERE bin.item_code IN "
-			+ in_placeholders(names)
-			+ " AND bin.warehouse IN "
-			+ in_placeholders(warehouses)
-			+ " AND bin.actual_qty > 0",
-			[*names, *warehouses],
-		):
-			held.setdefault(row["item_code"], []).append((row["warehouse"], float(row["actual_qty"])))
+	for warehouse in sorted(by_warehouse):
+		for chunk in chunked([(item,) for item in sorted(by_warehouse[warehouse])], CHUNK):
+			names = [item for (item,) in chunk]
+			for row in db.sql(
+				"SELECT bin.item_code, bin.actual_qty FROM `tabBin` bin WHERE bin.warehouse = %s AND bin.actual_qty > 0 "
+				"AND bin.item_code IN " + in_placeholders(names),
+				[warehouse, *names],
+			):
+				held.setdefault(row["item_code"], []).append((warehouse, float(row["actual_qty"])))
+	for holdings in held.values():
+		holdings.sort()
 	return held
 
 
@@ -362,12 +371,11 @@ def scan_broken_sizes(db: Database, as_of: date, progress: Progress | None = Non
 
 	# what each store sold per look-back window, variants only
 	tick = stage("Broken sizes: sales", len(scan.stores) * len(lookbacks))
-	sales: dict[int, dict[str, dict[str, tuple[float, float]]]] = {days: {} for days in lookbacks}
+	sales: dict[int, dict[str, dict[str, list[float]]]] = {days: {} for days in lookbacks}
 	for store in scan.stores:
-		for days in lookbacks:
-			sold = item_sales(db, store, *_window(as_of, days))
-			sales[days][store] = {item: units for item, units in sold.items() if item in attributes}
-			tick(store, 1)
+		for days, sold in item_sales(db, store, as_of, lookbacks, attributes).items():
+			sales[days][store] = sold
+		tick(store, len(lookbacks))
 	lap("sales")
 	style_sold: dict[int, dict[str, dict[str, float]]] = {days: {} for days in lookbacks}
 	for days in lookbacks:
@@ -396,26 +404,31 @@ def scan_broken_sizes(db: Database, as_of: date, progress: Progress | None = Non
 	tick = stage("Broken sizes: stock", 3)
 	store_of_warehouse = {info.warehouse: store for store, info in scan.stores.items()}
 	low: dict[tuple[str, str], float] = {}
+	low_in_stores: set[tuple[str, str]] = set()  # (store, variant) short of stock, for choosing donors
 	for warehouse, item, qty in low_stock(db, deepest):
 		store = store_of_warehouse.get(warehouse)
 		variant = attributes.get(item)
-		if store is not None and variant is not None and (store, variant.style) in selling:
+		if store is None or variant is None:
+			continue
+		low_in_stores.add((store, item))
+		if (store, variant.style) in selling:
 			low[(store, item)] = qty
 	tick("low stock", 1)
 	lap("low stock")
 	warehouses = [info.warehouse for info in scan.stores.values()]
 	selling_styles = {style for _, style in selling}
-	uneven = [
-		item for item in items_missing_a_bin(db, warehouses) if item in attributes and attributes[item].style in selling_styles
-	]
-	held = bins_held(db, uneven, warehouses) if uneven else set()
-	tick("stores without a Bin", 1)
+	without_bin: set[tuple[str, str]] = set()
 	absent: set[tuple[str, str]] = set()
-	for item in uneven:
-		style = attributes[item].style
+	for item, holding in warehouses_holding(db, warehouses).items():
+		variant = attributes.get(item)
+		if variant is None or variant.style not in selling_styles:
+			continue
 		for store, info in scan.stores.items():
-			if (item, info.warehouse) not in held and (store, style) in selling:
-				absent.add((store, item))
+			if info.warehouse not in holding:
+				without_bin.add((store, item))
+				if (store, variant.style) in selling:
+					absent.add((store, item))
+	tick("stores without a Bin", 1)
 	# (a variant no store has a Bin for was never in the assortment: no broken size, and nothing to transfer)
 	candidates: dict[tuple[str, str], None] = dict.fromkeys(
 		(store, attributes[item].style) for store, item in [*low, *absent] if attributes[item].size in key_sizes
@@ -441,6 +454,13 @@ def scan_broken_sizes(db: Database, as_of: date, progress: Progress | None = Non
 			colours[variant.colour or ""] = colours.get(variant.colour or "", 0.0) + units
 	unit_price = {style: (amount / sold if sold > 0 else 0.0) for style, (sold, amount) in price.items()}
 
+	curves: dict[str, tuple[dict[str, float], dict[str, float]]] = {}
+	for style in candidate_styles:
+		items = variants_of[style]
+		curves[style] = (
+			shares(by_size.get(style, {}), {attributes[item].size for item in items}),
+			shares(by_colour.get(style, {}), {attributes[item].colour or "" for item in items}),
+		)
 	broken: list[BrokenStyle] = []
 	for store, style in candidates:
 		rule = selling[(store, style)]
@@ -459,8 +479,7 @@ def scan_broken_sizes(db: Database, as_of: date, progress: Progress | None = Non
 				CellStock(item, variant.size, variant.colour, on_hand, window_sales[item][0] if item in window_sales else 0.0)
 			)
 		scan.pairs_checked += 1
-		size_share = shares(by_size.get(style, {}), {attributes[item].size for item in items})
-		colour_share = shares(by_colour.get(style, {}), {attributes[item].colour or "" for item in items})
+		size_share, colour_share = curves[style]
 		result = evaluate_style(store, style, rule, cells, size_share, colour_share, unit_price.get(style, 0.0))
 		if result is not None:
 			broken.append(result)
@@ -469,8 +488,23 @@ def scan_broken_sizes(db: Database, as_of: date, progress: Progress | None = Non
 
 	# donors: stores (same company) and distribution warehouses holding the missing variants
 	centres = sorted({rule.distribution_warehouse for rule in rules if rule.distribution_warehouse})
-	missing_variants = {cell.item_code for found in scan.broken for cell in found.missing}
-	held_elsewhere = stock_elsewhere(db, missing_variants, [*warehouses, *centres]) if missing_variants else {}
+	# Each missing cell asks the DONOR_CANDIDATES stores that sold the variant least among those not short
+	# of it (and every distribution warehouse): ERPNext names Bins by a hash, so each Bin read by item and
+	# warehouse is a random lookup, and reading every store's Bin of every missing variant costs more than
+	# the rest of the scan.
+	asked: dict[str, set[str]] = {}
+	for found in scan.broken:
+		for cell in found.missing:
+			wanted = asked.setdefault(cell.item_code, set(centres))
+			others = [
+				(sales[longest][store][cell.item_code][0] if cell.item_code in sales[longest][store] else 0.0, store)
+				for store in scan.stores
+				if store != found.store
+				and (store, cell.item_code) not in low_in_stores
+				and (store, cell.item_code) not in without_bin
+			]
+			wanted.update(scan.stores[store].warehouse for _, store in sorted(others)[:DONOR_CANDIDATES])
+	held_elsewhere = stock_asked(db, asked)
 	tick("stock elsewhere", 1)
 	companies = warehouse_companies(db, centres)
 	loosest = max(rule.donor_max_sell_through for rule in rules)

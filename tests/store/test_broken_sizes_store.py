@@ -239,6 +239,19 @@ def test_a_rerun_replaces_open_alerts_and_keeps_drafted_ones(db: MariaDBDatabase
 	assert alert_rows(db, AS_OF, "S001")[0]["stock_entry"] == "MAT-STE-0001"
 
 
+def test_a_key_size_the_store_never_held_is_missing(db: MariaDBDatabase, chain: Chain) -> None:
+	"""S001 never had a Bin for L Navy (S002 and S003 have one): it holds none of it."""
+	set_up_hand_worked_chain(db, chain)
+	with db.transaction():
+		db.execute("DELETE FROM `tabBin` WHERE item_code = 'AP-0001-L-NAV' AND warehouse = 'S001 Downtown - RDC'")
+	scan = scan_broken_sizes(db, AS_OF)
+	found = next(found for found in scan.broken if found.store == "S001")
+	assert found.missing_sizes == "S Red, M Navy, M Red, L Navy"
+	assert [(cell.item_code, cell.on_hand) for cell in found.missing if cell.size == "L"] == [("AP-0001-L-NAV", 0.0)]
+	# and S001 is asked for no L Navy of its own: no transfer comes from it
+	assert all(transfer.from_store != "S001" for transfer in scan.transfers if transfer.item_code == "AP-0001-L-NAV")
+
+
 def test_a_key_size_not_in_the_template_is_refused(db: MariaDBDatabase) -> None:
 	with pytest.raises(ValidationError) as refused:
 		save_rule(db, BrokenSizeRule("Bad", (KeySize("M"), KeySize("XXL")), style="AP-0001"))
