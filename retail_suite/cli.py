@@ -617,19 +617,18 @@ def fresh_markdowns(ctx: Context, as_of: str | None, store: str | None) -> None:
 @click.option("--store", help="only this store")
 @click.pass_obj
 def fresh_labels(ctx: Context, store: str | None) -> None:
-	"""The labels stores must print: withdrawals first, then markdown prices with their GS1 data."""
+	"""The labels stores must print: markdown prices with the GS1 data that carries the batch."""
 	from retail_suite.fresh.markdowns import labels_to_print
 
 	db = open_database(ctx.settings)
 	rows = labels_to_print(db, store)
 	db.close()
 	table = RichTable(title="Labels to print", title_justify="left")
-	for column in ("Store", "Action", "Item", "Batch", "Expiry", "Qty", "% off", "Label price", "GS1"):
+	for column in ("Store", "Item", "Batch", "Expiry", "Qty", "% off", "Label price", "GS1"):
 		table.add_column(column)
 	for row in rows:
-		table.add_row(row["store"], row["action"], row["item_code"], row["batch_no"], str(row["expiry_date"]),
-			f"{float(row['qty']):g}", f"{float(row['percent_off']):g}", f"{float(row['label_price']):.2f}" if row["action"] == "Markdown" else "",
-			row["gs1_element_string"] or "")
+		table.add_row(row["store"], row["item_code"], row["batch_no"], str(row["expiry_date"]), f"{float(row['qty']):g}",
+			f"{float(row['percent_off']):g}", f"{float(row['label_price']):.2f}", row["gs1_element_string"] or "")
 	console.print(table)
 	console.print(f"{len(rows):,} labels to print")
 

@@ -176,9 +176,9 @@ ERPNEXT_SLICE: dict[str, SliceTable] = {
 			"supplier": _f("Link", options="Supplier"),
 		}
 	),
-	# per-batch stock in a warehouse, as ERPNext v15 keeps it (erpnext/stock/doctype/serial_and_batch_bundle:
-	# get_available_batches): Serial and Batch Entry rows of the bundles of ledger entries not cancelled;
-	# ledger entries from before v15 carry the batch themselves. Read by fresh markdowns and shrink.
+	# per-batch stock in a warehouse, as ERPNext v15 keeps it: Serial and Batch Entry rows of submitted bundles
+	# that are not cancelled (erpnext/stock/serial_batch_bundle.py reads batch quantities so); ledger entries
+	# from before v15 carry the batch themselves. Read by fresh markdowns and the fresh order proposal.
 	"Stock Ledger Entry": SliceTable(
 		{
 			"item_code": _f("Link", options="Item"),
@@ -192,6 +192,18 @@ ERPNEXT_SLICE: dict[str, SliceTable] = {
 			"is_cancelled": _f("Check"),
 			"batch_no": _f("Data", search_index=1),
 			"serial_and_batch_bundle": _f("Link", options="Serial and Batch Bundle", search_index=1),
+		}
+	),
+	"Serial and Batch Bundle": SliceTable(
+		{
+			"company": _f("Link", options="Company", search_index=1),
+			"item_code": _f("Link", options="Item", search_index=1),
+			"warehouse": _f("Link", options="Warehouse", search_index=1),
+			"voucher_type": _f("Link", options="DocType", search_index=1),
+			"voucher_no": _f("Dynamic Link", options="voucher_type", search_index=1),
+			"type_of_transaction": _f("Select"),
+			"posting_date": _f("Date"),
+			"is_cancelled": _f("Check"),
 		}
 	),
 	"Serial and Batch Entry": SliceTable(

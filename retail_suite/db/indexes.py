@@ -48,8 +48,8 @@ COMPOSITE_INDEXES: dict[str, tuple[CompositeIndex, ...]] = {
 		CompositeIndex("campaign_follow_up", ("campaign", "follow_up_until")),
 	),
 	"Fresh Label": (
-		# one label per store, batch and markdown step (or withdrawal): the hourly expiry job never doubles one
-		CompositeIndex("store_batch_action_percent", ("store", "batch_no", "action", "percent_off"), unique=True),
+		# one label per store, batch and markdown step: the hourly expiry job never doubles one
+		CompositeIndex("store_batch_percent", ("store", "batch_no", "percent_off"), unique=True),
 		CompositeIndex("store_status", ("store", "status")),
 	),
 	"Shrink Entry": (CompositeIndex("store_posting_date", ("store", "posting_date")),),

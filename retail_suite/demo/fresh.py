@@ -59,9 +59,10 @@ def write_batches(
 
 def write_batch_stock(db: Database, moves: Iterable[BatchMove], prefix: str = "DEMO") -> int:
 	"""Ledger entries for batch moves, shaped as ERPNext v15 writes them: the entry names a Serial and
-	Batch Bundle whose Serial and Batch Entry carries batch, warehouse and signed quantity."""
+	Batch Bundle whose Serial and Batch Entry carries batch, warehouse and signed quantity; a cancelled
+	move leaves the ledger entry marked cancelled and the bundle cancelled."""
 	now = datetime.now()
-	ledger, entries = [], []
+	ledger, bundles, entries = [], [], []
 	for number, move in enumerate(moves, 1):
 		name = f"{prefix}-{number:08d}"
 		bundle = None if move.legacy else f"SBB-{name}"
@@ -73,8 +74,15 @@ def write_batch_stock(db: Database, moves: Iterable[BatchMove], prefix: str = "D
 			)
 		)
 		if bundle:
+			# a cancelled voucher cancels its bundle: docstatus 2 and is_cancelled on the bundle and its rows
+			docstatus = 2 if move.cancelled else 1
+			bundles.append(
+				(bundle, now, now, OWNER, OWNER, docstatus, move.company, move.item_code, move.warehouse, "Stock Reconciliation",
+					f"DEMO-OPENING-{move.posting_date}", "Inward" if move.qty > 0 else "Outward", move.posting_date,
+					int(move.cancelled))
+			)
 			entries.append(
-				(f"SBE-{name}", now, now, OWNER, OWNER, 1, bundle, "entries", "Serial and Batch Bundle", 1,
+				(f"SBE-{name}", now, now, OWNER, OWNER, docstatus, bundle, "entries", "Serial and Batch Bundle", 1,
 					move.batch_no, move.warehouse, move.qty, move.valuation_rate)
 			)
 	written = insert_rows(
@@ -84,6 +92,13 @@ def write_batch_stock(db: Database, moves: Iterable[BatchMove], prefix: str = "D
 			"voucher_type", "voucher_no", "actual_qty", "valuation_rate", "company", "is_cancelled", "batch_no",
 			"serial_and_batch_bundle"),
 		ledger,
+	)
+	insert_rows(
+		db,
+		"tabSerial and Batch Bundle",
+		("name", "creation", "modified", "owner", "modified_by", "docstatus", "company", "item_code", "warehouse",
+			"voucher_type", "voucher_no", "type_of_transaction", "posting_date", "is_cancelled"),
+		bundles,
 	)
 	insert_rows(
 		db,

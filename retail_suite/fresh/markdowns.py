@@ -1,20 +1,24 @@
 """The fresh expiry job (store layer): markdowns, labels to reprint, blocked and withdrawn batches.
 
 Run hourly and on demand, as of a moment. For every batch with stock in a store's warehouse (ERPNext's
-per-batch stock: Serial and Batch Entry rows of ledger entries not cancelled, and ledger entries from before
-v15 that carry the batch) it finds the item's ladder (the item's own, else its item group's or the nearest
+per-batch stock: Serial and Batch Entry rows of submitted bundles, and ledger entries from before v15 that
+carry the batch) it finds the item's ladder (the item's own, else its item group's or the nearest
 group above) and where the batch stands at the store's local time (`ladders.markdown_step`):
 
-* **Markdowns.** The ladder's steps, cut into local days (`ladders.step_segments`), from today until the end
-  of tomorrow, become Retail Promotions made by "Markdown": one per store, day, hours and percent, listing
-  the batches (and their items) it is for, exclusive with priority 100, so the tills apply them and POSDM
-  audit checks them like any promotion. Tomorrow's are made ahead so a till that loaded its promotions
-  before midnight has them. The name says what it is: MD-<store>-<yyyymmdd>-<hhmm>-<hhmm>-<percent>.
+* **Markdowns.** The ladder's steps, cut into local days (`ladders.step_segments`), become Retail Promotions
+  made by "Markdown": one per store, day, hours and percent, listing the batches (with their items) it is
+  for, exclusive with priority 100, so the tills apply them and POSDM audit checks them like any promotion.
+  A run makes the rest of today's and those starting within the next 6 hours, so the evening's runs make
+  the small hours' of tomorrow before midnight. The name says what it is:
+  MD-<store>-<yyyymmdd>-<hhmm>-<hhmm>-<percent>.
 * **Labels.** A batch that has entered a step gets one Fresh Label to print (store, batch, percent), with the
   marked-down price and the GS1 data that carries the batch.
 * **Expired.** From the day after its expiry date the batch is blocked from sale (Batch.disabled, once it
-  has expired in every store of the run that holds it), gets a Withdraw label, and is proposed for
-  withdrawal: a line (reason Expired) on the store's draft Shrink Entry of the day (`shrink.propose_withdrawals`).
+  has expired in every store of the run that holds it) and proposed for withdrawal: a line (reason Expired)
+  on the store's draft Shrink Entry of the day (`shrink.propose_withdrawals`), the store's list to pull.
+
+Only batches that expire by the end of tomorrow plus the longest ladder lead (first step, near-expiry
+window) are read: nothing happens to the others yet, so an hourly run reads a few days of a chain's batches.
 
 A rerun writes nothing new: promotions, labels and withdrawal lines are keyed by what they are for. A
 promotion that gains a batch (stock of the same expiry arrived) is rewritten with it.
@@ -47,15 +51,16 @@ from retail_suite.fresh.ladders import (
 	store_local,
 )
 from retail_suite.fresh.shrink import propose_withdrawals
-from retail_suite.promotions.active import save_promotion
+from retail_suite.promotions.active import save_promotions
 
 OWNER = "Administrator"
 PRIORITY = 100
 CHUNK = 2000
+LOOKAHEAD = timedelta(hours=6)
 Progress = Callable[[str, int], Callable[[str, int], None]]
 
 LABEL_COLUMNS = (
-	"name", "creation", "modified", "owner", "modified_by", "store", "action", "status", "item_code", "item_name",
+	"name", "creation", "modified", "owner", "modified_by", "store", "status", "item_code", "item_name",
 	"batch_no", "expiry_date", "qty", "percent_off", "regular_price", "label_price", "valid_from", "valid_until",
 	"promotion", "gs1_element_string", "job_run_at",
 )  # fmt: skip
@@ -90,19 +95,18 @@ class PlannedPromotion:
 	store: str
 	company: str | None
 	segment: Segment
-	batches: set[str] = field(default_factory=set)
-	items: set[str] = field(default_factory=set)
+	#: batch -> its item
+	batches: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class PlannedLabel:
 	name: str
 	store: str
-	action: str
 	batch: BatchStock
 	percent: Decimal
 	valid_from: datetime
-	valid_until: datetime | None
+	valid_until: datetime
 	promotion: str | None
 	run_at: datetime
 	expiry: date | None
@@ -223,23 +227,38 @@ def load_stores(db: Database, store: str | None = None) -> list[StoreInfo]:
 	return [StoreInfo(r["name"], r["warehouse"], r["time_zone"] or "UTC", r["company"], r["price_list"]) for r in rows]
 
 
-def batch_stock(db: Database, warehouses: Sequence[str]) -> list[BatchStock]:
-	"""Batches with stock above 0 in the warehouses, as ERPNext v15 counts them (see the module docstring)."""
+def batch_stock(db: Database, warehouses: Sequence[str], expiring_by: date | None = None) -> list[BatchStock]:
+	"""Batches with stock above 0 in the warehouses, as ERPNext v15 counts them (see the module docstring);
+	with `expiring_by`, only batches expiring by that day or without an expiry date.
+
+	A bundle's Serial and Batch Entry rows carry its docstatus (ERPNext cancels the bundle, rows and all, with
+	its voucher), so submitted rows are the live ones without a join. Quantities are summed here, not in a
+	GROUP BY: over hundreds of thousands of rows MariaDB's temporary table for (batch, warehouse) keys of 140
+	characters goes to disk and costs seconds."""
 	if not warehouses:
 		return []
 	placeholders = in_placeholders(warehouses)
-	rows = db.sql(
-		"SELECT stock.batch_no, stock.warehouse, stock.qty, batch.item, batch.expiry_date, batch.manufacturing_date, "
-		"batch.disabled, item.item_name, item.item_group, item.shelf_life_in_days "
-		"FROM (SELECT entry.batch_no AS batch_no, entry.warehouse AS warehouse, SUM(entry.qty) AS qty "
-		"FROM `tabSerial and Batch Entry` entry "
-		"JOIN `tabStock Ledger Entry` sle ON sle.serial_and_batch_bundle = entry.parent "
-		"WHERE sle.is_cancelled = 0 AND entry.warehouse IN " + placeholders + " "
-		"GROUP BY entry.batch_no, entry.warehouse HAVING SUM(entry.qty) > 0) stock "
-		"JOIN `tabBatch` batch ON batch.name = stock.batch_no "
-		"JOIN `tabItem` item ON item.name = batch.item",
-		list(warehouses),
-	)
+	if expiring_by is None:
+		rows = db.sql(
+			"SELECT entry.batch_no, entry.warehouse, entry.qty, batch.item, batch.expiry_date, batch.manufacturing_date, "
+			"batch.disabled FROM `tabSerial and Batch Entry` entry JOIN `tabBatch` batch ON batch.name = entry.batch_no "
+			"WHERE entry.docstatus = 1 AND entry.parenttype = 'Serial and Batch Bundle' AND entry.warehouse IN " + placeholders,
+			list(warehouses),
+		)
+	else:
+		rows = db.sql(
+			"SELECT entry.batch_no, entry.warehouse, entry.qty, batch.item, batch.expiry_date, batch.manufacturing_date, "
+			"batch.disabled FROM `tabSerial and Batch Entry` entry JOIN `tabBatch` batch ON batch.name = entry.batch_no "
+			"WHERE entry.docstatus = 1 AND entry.parenttype = 'Serial and Batch Bundle' AND entry.warehouse IN " + placeholders
+			+ " AND (batch.expiry_date IS NULL OR batch.expiry_date <= %s)",
+			[*warehouses, expiring_by],
+		)
+	totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+	details: dict[str, dict[str, Any]] = {}
+	for row in rows:
+		qty = row["qty"]
+		totals[(row["batch_no"], row["warehouse"])] += qty if isinstance(qty, Decimal) else Decimal(str(qty or 0))
+		details[row["batch_no"]] = row
 	# ledger entries from before v15 carry the batch themselves (no bundle)
 	legacy = db.sql(
 		"SELECT sle.batch_no, sle.warehouse, SUM(sle.actual_qty) AS qty FROM `tabStock Ledger Entry` sle "
@@ -247,46 +266,51 @@ def batch_stock(db: Database, warehouses: Sequence[str]) -> list[BatchStock]:
 		"AND sle.is_cancelled = 0 AND sle.warehouse IN " + placeholders + " GROUP BY sle.batch_no, sle.warehouse",
 		list(warehouses),
 	)
-	found = {(row["batch_no"], row["warehouse"]): _batch(row) for row in rows}
-	extra = {(row["batch_no"], row["warehouse"]): Decimal(str(row["qty"] or 0)) for row in legacy}
-	if extra:
-		names = sorted({batch for batch, _warehouse in extra})
-		details = {}
-		for start in range(0, len(names), CHUNK):
-			chunk = names[start : start + CHUNK]
-			for row in db.sql(
-				"SELECT batch.name AS batch_no, batch.item, batch.expiry_date, batch.manufacturing_date, batch.disabled, "
-				"item.item_name, item.item_group, item.shelf_life_in_days FROM `tabBatch` batch "
-				"JOIN `tabItem` item ON item.name = batch.item WHERE batch.name IN " + in_placeholders(chunk),
-				chunk,
-			):
-				details[row["batch_no"]] = row
-		for (batch, warehouse), qty in extra.items():
-			known = found.get((batch, warehouse))
-			if known is not None:
-				found[(batch, warehouse)] = _replace_qty(known, known.qty + qty)
-			elif batch in details:
-				found[(batch, warehouse)] = _batch({**details[batch], "warehouse": warehouse, "qty": qty})
-	return sorted((stock for stock in found.values() if stock.qty > 0), key=lambda s: (s.warehouse, s.batch_no))
+	for row in legacy:
+		totals[(row["batch_no"], row["warehouse"])] += Decimal(str(row["qty"] or 0))
+	missing = sorted({row["batch_no"] for row in legacy} - set(details))
+	for start in range(0, len(missing), CHUNK):
+		chunk = missing[start : start + CHUNK]
+		for row in db.sql(
+			"SELECT batch.name AS batch_no, batch.item, batch.expiry_date, batch.manufacturing_date, batch.disabled "
+			"FROM `tabBatch` batch WHERE batch.name IN " + in_placeholders(chunk),
+			chunk,
+		):
+			details[row["batch_no"]] = row
+	codes = sorted({row["item"] for row in details.values()})
+	items: dict[str, dict[str, Any]] = {}
+	for start in range(0, len(codes), CHUNK):
+		chunk = codes[start : start + CHUNK]
+		for row in db.sql(
+			"SELECT item.name, item.item_name, item.item_group, item.shelf_life_in_days FROM `tabItem` item "
+			"WHERE item.name IN " + in_placeholders(chunk),
+			chunk,
+		):
+			items[row["name"]] = row
+	found = [
+		_batch(details[batch], items[details[batch]["item"]], warehouse, qty)
+		for (batch, warehouse), qty in totals.items()
+		if qty > 0
+		and batch in details
+		and details[batch]["item"] in items
+		and (expiring_by is None or details[batch]["expiry_date"] is None or details[batch]["expiry_date"] <= expiring_by)
+	]
+	return sorted(found, key=lambda stock: (stock.warehouse, stock.batch_no))
 
 
-def _batch(row: dict[str, Any]) -> BatchStock:
+def _batch(row: dict[str, Any], item: dict[str, Any], warehouse: str, qty: Decimal) -> BatchStock:
 	return BatchStock(
 		batch_no=row["batch_no"],
-		warehouse=row["warehouse"],
-		qty=Decimal(str(row["qty"] or 0)).normalize(),
+		warehouse=warehouse,
+		qty=qty.normalize(),
 		item_code=row["item"],
-		item_name=row["item_name"],
-		item_group=row["item_group"],
+		item_name=item["item_name"],
+		item_group=item["item_group"],
 		expiry_date=row["expiry_date"],
 		manufacturing_date=row["manufacturing_date"],
 		disabled=bool(row["disabled"]),
-		shelf_life_days=int(row["shelf_life_in_days"] or 0),
+		shelf_life_days=int(item["shelf_life_in_days"] or 0),
 	)
-
-
-def _replace_qty(stock: BatchStock, qty: Decimal) -> BatchStock:
-	return BatchStock(**{**stock.__dict__, "qty": qty.normalize()})
 
 
 # --- planning (no database) ---------------------------------------------------------------------------
@@ -304,8 +328,8 @@ def _hhmm(minute: int) -> str:
 	return f"{minute // 60:02d}{minute % 60:02d}"
 
 
-def label_name(store: str, batch_no: str, action: str, percent: Decimal) -> str:
-	key = f"{store}\x1f{batch_no}\x1f{action}\x1f{plain_percent(percent)}"
+def label_name(store: str, batch_no: str, percent: Decimal) -> str:
+	key = f"{store}\x1f{batch_no}\x1f{plain_percent(percent)}"
 	return "FL-" + hashlib.sha1(key.encode()).hexdigest()[:16]
 
 
@@ -328,57 +352,83 @@ def plan_markdowns(
 	for store in stores:
 		by_warehouse[store.warehouse].append(store)
 	expired_everywhere: dict[str, bool] = {}
+	#: store -> (local now, start of the local day, the end of what a run makes: the later of midnight and
+	#: now + the lookahead)
+	clocks: dict[str, tuple[datetime, datetime, datetime]] = {}
 	for store in stores:
-		plan.local_day[store.name] = store_local(as_of, store.time_zone).date()
+		now = store_local(as_of, store.time_zone)
+		today = datetime.combine(now.date(), time(0, 0))
+		clocks[store.name] = (now, today, max(today + timedelta(days=1), now + LOOKAHEAD))
+		plan.local_day[store.name] = now.date()
+	ladders: dict[tuple[str, str | None], Ladder | None] = {}
+	#: (store, ladder, expiry) -> (state, [(promotion, segment)], the promotion of the current moment): batches
+	#: of one expiry date in one store stand at the same place, so it is worked out once for all of them
+	standing: dict[tuple[str, str, date], tuple[MarkdownState, list[tuple[str, Segment]], str | None]] = {}
+	phases = plan.phases
 	for batch in batches:
+		key = (batch.item_code, batch.item_group)
+		if key not in ladders:
+			ladders[key] = book.for_item(batch.item_code, batch.item_group)
+		ladder = ladders[key]
+		expiry = batch_expiry(batch, ladder)
 		for store in by_warehouse.get(batch.warehouse, ()):
-			now = store_local(as_of, store.time_zone)
-			ladder = book.for_item(batch.item_code, batch.item_group)
-			expiry = batch_expiry(batch, ladder)
+			now, today, until = clocks[store.name]
 			if expiry is None:
-				plan.phases["no expiry date"] = plan.phases.get("no expiry date", 0) + 1
+				phases["no expiry date"] = phases.get("no expiry date", 0) + 1
 				continue
 			if ladder is None:
 				plan.no_ladder += 1
-				state = MarkdownState("expired") if now.date() > expiry else MarkdownState("fresh")
+				state, pieces, current = (MarkdownState("expired") if now.date() > expiry else MarkdownState("fresh")), [], None
 			else:
-				state = markdown_step(expiry, now, ladder)
-			plan.phases[state.phase] = plan.phases.get(state.phase, 0) + 1
+				found = standing.get((store.name, ladder.name, expiry))
+				if found is None:
+					found = standing[(store.name, ladder.name, expiry)] = _standing(store.name, expiry, ladder, now, today, until)
+				state, pieces, current = found
+			phases[state.phase] = phases.get(state.phase, 0) + 1
 			if state.phase == "expired":
 				plan.expired.setdefault(store.name, []).append((batch.item_code, batch.batch_no, batch.qty))
 				expired_everywhere.setdefault(batch.batch_no, True)
-				plan.labels.append(
-					PlannedLabel(
-						label_name(store.name, batch.batch_no, "Withdraw", Decimal(0)), store.name, "Withdraw", batch,
-						Decimal(0), datetime.combine(expiry + timedelta(days=1), time(0, 0)), None, None, now, expiry,
-					)
-				)
 				if not batch.disabled:
 					plan.to_block.append(batch.batch_no)
 				continue
 			expired_everywhere[batch.batch_no] = False
-			if ladder is None:
-				continue
-			today = datetime.combine(now.date(), time(0, 0))
-			current = None
-			for segment in step_segments(expiry, ladder, today, today + timedelta(days=2)):
-				if segment.ends <= now:
-					continue
-				name = promotion_name(store.name, segment)
-				planned = plan.promotions.setdefault(name, PlannedPromotion(name, store.name, store.company, segment))
-				planned.batches.add(batch.batch_no)
-				planned.items.add(batch.item_code)
-				if segment.starts <= now < segment.ends:
-					current = name
+			for name, segment in pieces:
+				planned = plan.promotions.get(name)
+				if planned is None:
+					planned = plan.promotions[name] = PlannedPromotion(name, store.name, store.company, segment)
+				planned.batches[batch.batch_no] = batch.item_code
 			if state.phase == "markdown":
 				plan.labels.append(
 					PlannedLabel(
-						label_name(store.name, batch.batch_no, "Markdown", state.percent), store.name, "Markdown", batch,
-						state.percent, state.starts, state.ends, current, now, expiry,
+						label_name(store.name, batch.batch_no, state.percent), store.name, batch, state.percent, state.starts,
+						state.ends, current, now, expiry,
 					)
 				)
 	plan.to_block = sorted({batch for batch in plan.to_block if expired_everywhere.get(batch)})
 	return plan
+
+
+def _standing(
+	store: str, expiry: date, ladder: Ladder, now: datetime, today: datetime, until: datetime
+) -> tuple[MarkdownState, list[tuple[str, Segment]], str | None]:
+	"""Where batches of one expiry date stand in a store, the promotions they belong in, and the current one."""
+	if now.date() <= expiry and ladder.steps and ladder.steps[0].starts(expiry) >= until:
+		# the first step starts after what this run makes: nothing to make yet (most batches, most hours)
+		watch_from = datetime.combine(expiry - timedelta(days=ladder.near_expiry_days), time(0, 0))
+		return MarkdownState("near_expiry" if now >= watch_from else "fresh"), [], None
+	state = markdown_step(expiry, now, ladder)
+	if state.phase == "expired":
+		return state, [], None
+	pieces, current = [], None
+	# whole days' pieces, so a piece made ahead is never cut at the lookahead
+	for segment in step_segments(expiry, ladder, today, datetime.combine(until.date() + timedelta(days=1), time(0, 0))):
+		if segment.ends <= now or segment.starts >= until:
+			continue
+		name = promotion_name(store, segment)
+		pieces.append((name, segment))
+		if segment.starts <= now < segment.ends:
+			current = name
+	return state, pieces, current
 
 
 # --- writing -------------------------------------------------------------------------------------------
@@ -407,10 +457,9 @@ def _promotion_rows(planned: PlannedPromotion) -> tuple[dict[str, Any], dict[str
 		"valid_upto": segment.day,
 	}
 	children = {
-		"items": [{"item_code": code} for code in sorted(planned.items)],
 		"hours": hours,
 		"stores": [{"store": planned.store}],
-		"batches": [{"batch_no": batch} for batch in sorted(planned.batches)],
+		"batches": [{"batch_no": batch, "item_code": planned.batches[batch]} for batch in sorted(planned.batches)],
 	}
 	return header, children
 
@@ -419,20 +468,20 @@ def _clock(minute: int) -> str:
 	return f"{minute // 60:02d}:{minute % 60:02d}:00"
 
 
-def _existing_batches(db: Database, names: Sequence[str]) -> dict[str, set[str]]:
-	found: dict[str, set[str]] = {}
+def _existing_batches(db: Database, names: Sequence[str]) -> dict[str, dict[str, str]]:
+	found: dict[str, dict[str, str]] = {}
 	for start in range(0, len(names), CHUNK):
 		chunk = list(names[start : start + CHUNK])
 		for row in db.sql(
 			"SELECT promo.name FROM `tabRetail Promotion` promo WHERE promo.name IN " + in_placeholders(chunk), chunk
 		):
-			found[row["name"]] = set()
+			found[row["name"]] = {}
 		for row in db.sql(
-			"SELECT link.parent, link.batch_no FROM `tabRetail Promotion Batch` link WHERE link.parent IN "
+			"SELECT link.parent, link.batch_no, link.item_code FROM `tabRetail Promotion Batch` link WHERE link.parent IN "
 			+ in_placeholders(chunk),
 			chunk,
 		):
-			found.setdefault(row["parent"], set()).add(row["batch_no"])
+			found.setdefault(row["parent"], {})[row["batch_no"]] = row["item_code"]
 	return found
 
 
@@ -440,19 +489,12 @@ def write_promotions(db: Database, plan: MarkdownPlan, run: MarkdownRun) -> None
 	"""Create the planned markdown promotions that are missing; add new batches to existing ones."""
 	names = sorted(plan.promotions)
 	existing = _existing_batches(db, names)
-	for name in names:
-		planned = plan.promotions[name]
-		if name in existing:
-			if planned.batches <= existing[name]:
-				continue
-			planned.batches |= existing[name]
-			items = db.sql("SELECT item.item_code FROM `tabRetail Promotion Item` item WHERE item.parent = %s", (name,))
-			planned.items |= {row["item_code"] for row in items if row["item_code"]}
-			run.promotions_extended.append(name)
-		else:
-			run.promotions_created.append(name)
-		header, children = _promotion_rows(planned)
-		save_promotion(db, header, children)
+	extended = [name for name in names if name in existing and not plan.promotions[name].batches.keys() <= existing[name].keys()]
+	for name in extended:
+		plan.promotions[name].batches = {**existing[name], **plan.promotions[name].batches}
+	run.promotions_extended.extend(extended)
+	run.promotions_created.extend(name for name in names if name not in existing)
+	save_promotions(db, [_promotion_rows(plan.promotions[name]) for name in [*run.promotions_created, *extended]])
 
 
 def write_labels(db: Database, plan: MarkdownPlan, run: MarkdownRun) -> None:
@@ -477,11 +519,10 @@ def write_labels(db: Database, plan: MarkdownPlan, run: MarkdownRun) -> None:
 		LABEL_COLUMNS,
 		[
 			(
-				label.name, now, now, OWNER, OWNER, label.store, label.action, "To Print", label.batch.item_code,
+				label.name, now, now, OWNER, OWNER, label.store, "To Print", label.batch.item_code,
 				label.batch.item_name, label.batch.batch_no, label.expiry, label.batch.qty, label.percent,
 				prices.get((label.store, label.batch.item_code)) or 0,
-				(label_price(prices.get((label.store, label.batch.item_code)), label.percent) if label.action == "Markdown" else None)
-				or 0,
+				label_price(prices.get((label.store, label.batch.item_code)), label.percent) or 0,
 				label.valid_from, label.valid_until, label.promotion,
 				gs1_element_string(barcodes.get(label.batch.item_code), label.expiry, label.batch.batch_no), label.run_at,
 			)
@@ -532,24 +573,24 @@ def _barcodes(db: Database, items: Sequence[str]) -> dict[str, str]:
 
 
 def block_batches(db: Database, batches: Sequence[str]) -> list[str]:
-	"""Disable the batches (ERPNext then offers them to no sale); returns the ones this call disabled."""
-	blocked: list[str] = []
+	"""Disable the batches (ERPNext then offers them to no sale); the plan lists only batches it read enabled."""
 	now = datetime.now()
 	for start in range(0, len(batches), CHUNK):
 		chunk = list(batches[start : start + CHUNK])
-		still = [
-			row["name"]
-			for row in db.sql(
-				"SELECT batch.name FROM `tabBatch` batch WHERE batch.disabled = 0 AND batch.name IN " + in_placeholders(chunk),
-				chunk,
-			)
-		]
-		if still:
-			db.execute(
-				"UPDATE `tabBatch` SET disabled = 1, modified = %s WHERE name IN " + in_placeholders(still), [now, *still]
-			)
-			blocked.extend(still)
-	return sorted(blocked)
+		db.execute(
+			"UPDATE `tabBatch` SET disabled = 1, modified = %s WHERE disabled = 0 AND name IN " + in_placeholders(chunk),
+			[now, *chunk],
+		)
+	return sorted(batches)
+
+
+def read_until(stores: Sequence[StoreInfo], book: LadderBook, as_of: datetime) -> date:
+	"""The last expiry date the job must read: a batch expiring later has no step before the end of tomorrow
+	and is not near expiry yet in any store."""
+	latest = max((store_local(as_of, store.time_zone).date() for store in stores), default=as_of.date())
+	ladders = [*book.by_item.values(), *book.by_group.values()]
+	lead = max((max([ladder.near_expiry_days, *(step.days_before for step in ladder.steps)]) for ladder in ladders), default=0)
+	return latest + timedelta(days=2 + lead)
 
 
 def run_markdowns(
@@ -562,7 +603,7 @@ def run_markdowns(
 	book, run.ladder_problems = load_ladders(db)
 	stores = load_stores(db, store)
 	tick = stage("Reading batch stock", 1)
-	batches = batch_stock(db, sorted({info.warehouse for info in stores}))
+	batches = batch_stock(db, sorted({info.warehouse for info in stores}), expiring_by=read_until(stores, book, as_of))
 	tick("batches", 1)
 	run.batches = len(batches)
 	plan = plan_markdowns(stores, batches, book, as_of)
@@ -590,11 +631,11 @@ def run_markdowns(
 
 
 def labels_to_print(db: Database, store: str | None = None) -> list[dict[str, Any]]:
-	"""The store manager's list: labels not printed yet, withdrawals first, then by item and batch."""
+	"""The store manager's list: labels not printed yet, by store, item and batch."""
 	return db.sql(
-		"SELECT label.name, label.store, label.action, label.item_code, label.item_name, label.batch_no, label.expiry_date, "
+		"SELECT label.name, label.store, label.item_code, label.item_name, label.batch_no, label.expiry_date, "
 		"label.qty, label.percent_off, label.regular_price, label.label_price, label.valid_from, label.valid_until, "
 		"label.gs1_element_string FROM `tabFresh Label` label WHERE label.status = 'To Print' "
-		"AND (%s IS NULL OR label.store = %s) ORDER BY label.store, label.action DESC, label.item_code, label.batch_no",
+		"AND (%s IS NULL OR label.store = %s) ORDER BY label.store, label.item_code, label.batch_no",
 		(store, store),
 	)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -201,29 +202,41 @@ _DEFAULTS = {"stacking": "Stackable", "source": "Manual", "enabled": 1}
 def save_promotion(db: Database, header: dict[str, Any], children: dict[str, list[dict[str, Any]]]) -> str:
 	"""Write one Retail Promotion with its rows (standalone host and demo; the desk form does this on a site).
 	An existing promotion of the same code is replaced."""
-	name = header.get("promotion_code") or header["name"]
+	return save_promotions(db, [(header, children)])[0]
+
+
+def save_promotions(
+	db: Database, promotions: Sequence[tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]]
+) -> list[str]:
+	"""Write many Retail Promotions with their rows in a few statements (the fresh expiry job makes hundreds
+	an hour); existing promotions of the same codes are replaced. Returns the names written."""
 	now = datetime.now()
 	stamp = (now, now, "Administrator", "Administrator")
-	db.execute("DELETE FROM `tabRetail Promotion` WHERE name = %s", (name,))
-	db.execute("DELETE FROM `tabRetail Promotion Item` WHERE parent = %s", (name,))
-	db.execute("DELETE FROM `tabRetail Promotion Tier` WHERE parent = %s", (name,))
-	db.execute("DELETE FROM `tabRetail Promotion Hours` WHERE parent = %s", (name,))
-	db.execute("DELETE FROM `tabRetail Promotion Store` WHERE parent = %s", (name,))
-	db.execute("DELETE FROM `tabRetail Promotion Batch` WHERE parent = %s", (name,))
-	values = []
-	for column in PROMOTION_COLUMNS:
-		value = header.get(column, _DEFAULTS.get(column))
-		values.append(
-			name if column == "promotion_code" else (0 if value is None and column in _FLAGS else value)
-		)
+	names = [header.get("promotion_code") or header["name"] for header, _children in promotions]
+	for start in range(0, len(names), 1000):
+		chunk = names[start : start + 1000]
+		db.execute("DELETE FROM `tabRetail Promotion` WHERE name IN " + in_placeholders(chunk), chunk)
+		db.execute("DELETE FROM `tabRetail Promotion Item` WHERE parent IN " + in_placeholders(chunk), chunk)
+		db.execute("DELETE FROM `tabRetail Promotion Tier` WHERE parent IN " + in_placeholders(chunk), chunk)
+		db.execute("DELETE FROM `tabRetail Promotion Hours` WHERE parent IN " + in_placeholders(chunk), chunk)
+		db.execute("DELETE FROM `tabRetail Promotion Store` WHERE parent IN " + in_placeholders(chunk), chunk)
+		db.execute("DELETE FROM `tabRetail Promotion Batch` WHERE parent IN " + in_placeholders(chunk), chunk)
+	headers = []
+	for name, (header, _children) in zip(names, promotions, strict=True):
+		values = []
+		for column in PROMOTION_COLUMNS:
+			value = header.get(column, _DEFAULTS.get(column))
+			values.append(
+				name if column == "promotion_code" else (0 if value is None and column in _FLAGS else value)
+			)
+		headers.append((name, *values, *stamp))
 	insert_rows(
 		db,
 		"tabRetail Promotion",
 		("name", *PROMOTION_COLUMNS, "creation", "modified", "owner", "modified_by"),
-		[(name, *values, *stamp)],
+		headers,
 	)
 	for fieldname, (doctype, columns) in CHILD_COLUMNS.items():
-		rows = children.get(fieldname) or []
 		insert_rows(
 			db,
 			f"tab{doctype}",
@@ -249,10 +262,11 @@ def save_promotion(db: Database, header: dict[str, Any], children: dict[str, lis
 					*(_child_value(row, column) for column in columns),
 					*stamp,
 				)
-				for idx, row in enumerate(rows, 1)
+				for name, (_header, children) in zip(names, promotions, strict=True)
+				for idx, row in enumerate(children.get(fieldname) or [], 1)
 			],
 		)
-	return name
+	return names
 
 
 _FLAGS = {

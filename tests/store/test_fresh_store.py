@@ -139,18 +139,17 @@ def test_expiry_job_writes_exactly_the_expected_rows(db: MariaDBDatabase, chain:
 
 	day28, day29, day30 = date(2026, 11, 28), date(2026, 11, 29), date(2026, 11, 30)
 	md = ("Markdown", "Exclusive", 100)
+	# the rest of each store's day (New York's 29th, Los Angeles' 28th) and what starts within 6 hours
 	assert promotion_rows(db) == {
 		"MD-S001-20261129-0000-2400-40": (*md, D(40), day29, day29, None, "S001", ("MILK-C",)),
-		"MD-S001-20261130-0000-1700-30": (*md, D(30), day30, day30, ("0:00:00", "17:00:00"), "S001", ("BREAD-A",)),
-		"MD-S001-20261130-0000-1800-40": (*md, D(40), day30, day30, ("0:00:00", "18:00:00"), "S001", ("MILK-C",)),
-		"MD-S001-20261130-1700-2400-60": (*md, D(60), day30, day30, ("17:00:00", "0:00:00"), "S001", ("BREAD-A",)),
-		"MD-S001-20261130-1800-2400-70": (*md, D(70), day30, day30, ("18:00:00", "0:00:00"), "S001", ("MILK-C",)),
 		"MD-S004-20261128-1700-2400-60": (*md, D(60), day28, day28, ("17:00:00", "0:00:00"), "S004", ("BREAD-B",)),
 		"MD-S004-20261128-1800-2400-70": (*md, D(70), day28, day28, ("18:00:00", "0:00:00"), "S004", ("MILK-B", "MILK-G")),
 	}
+	items_of = {r["batch_no"]: r["item_code"] for r in db.sql("SELECT link.batch_no, link.item_code FROM `tabRetail Promotion Batch` link")}
+	assert items_of == {"MILK-C": milk.code, "BREAD-B": bread.code, "MILK-B": milk.code, "MILK-G": milk.code}
 	assert sorted(run.promotions_created) == sorted(promotion_rows(db))
 	labels = {
-		(r["store"], r["batch_no"], r["action"]): (D(r["percent_off"]).normalize(), r["regular_price"] and D(r["regular_price"]).normalize(),
+		(r["store"], r["batch_no"]): (D(r["percent_off"]).normalize(), r["regular_price"] and D(r["regular_price"]).normalize(),
 			D(r["label_price"]).normalize(), r["valid_from"], r["valid_until"], r["qty"] and D(r["qty"]).normalize())
 		for r in db.sql("SELECT * FROM `tabFresh Label`")
 	}
@@ -161,20 +160,16 @@ def test_expiry_job_writes_exactly_the_expected_rows(db: MariaDBDatabase, chain:
 
 	at = datetime
 	assert labels == {
-		("S001", "MILK-A", "Withdraw"): (D(0), price[milk.code], D(0), at(2026, 11, 29), None, D(6)),
-		("S001", "MILK-D", "Withdraw"): (D(0), price[milk.code], D(0), at(2026, 11, 28), None, D(3)),
-		("S001", "MILK-G", "Withdraw"): (D(0), price[milk.code], D(0), at(2026, 11, 29), None, D(2)),
-		("S001", "MILK-C", "Markdown"): (D(40), price[milk.code], off(milk.code, 40), at(2026, 11, 29), at(2026, 11, 30, 18), D(7)),
-		("S004", "MILK-B", "Markdown"): (D(70), price[milk.code], off(milk.code, 70), at(2026, 11, 28, 18), at(2026, 11, 29), D(4)),
-		("S004", "MILK-G", "Markdown"): (D(70), price[milk.code], off(milk.code, 70), at(2026, 11, 28, 18), at(2026, 11, 29), D(2)),
-		("S004", "BREAD-B", "Markdown"): (D(60), price[bread.code], off(bread.code, 60), at(2026, 11, 28, 17), at(2026, 11, 29), D(5)),
-		("S004", "MEAT-A", "Withdraw"): (D(0), price[meat.code], D(0), at(2026, 11, 28), None, D("1.5")),
+		("S001", "MILK-C"): (D(40), price[milk.code], off(milk.code, 40), at(2026, 11, 29), at(2026, 11, 30, 18), D(7)),
+		("S004", "MILK-B"): (D(70), price[milk.code], off(milk.code, 70), at(2026, 11, 28, 18), at(2026, 11, 29), D(4)),
+		("S004", "MILK-G"): (D(70), price[milk.code], off(milk.code, 70), at(2026, 11, 28, 18), at(2026, 11, 29), D(2)),
+		("S004", "BREAD-B"): (D(60), price[bread.code], off(bread.code, 60), at(2026, 11, 28, 17), at(2026, 11, 29), D(5)),
 	}
 	gs1 = db.sql("SELECT label.gs1_element_string FROM `tabFresh Label` label WHERE label.batch_no = 'MILK-B'")[0]
 	assert gs1["gs1_element_string"] == f"(01)0{milk.barcode}(17)261128(10)MILK-B"
 	promotion_of = {r["batch_no"]: r["promotion"] for r in db.sql("SELECT label.batch_no, label.promotion FROM `tabFresh Label` label WHERE label.store = 'S004'")}
 	assert promotion_of == {"MILK-B": "MD-S004-20261128-1800-2400-70", "MILK-G": "MD-S004-20261128-1800-2400-70",
-		"BREAD-B": "MD-S004-20261128-1700-2400-60", "MEAT-A": None}
+		"BREAD-B": "MD-S004-20261128-1700-2400-60"}
 
 	# MILK-G still sells in Los Angeles: only batches expired wherever they are get blocked; MILK-D was already
 	assert run.blocked == ["MEAT-A", "MILK-A"]
@@ -190,22 +185,27 @@ def test_expiry_job_writes_exactly_the_expected_rows(db: MariaDBDatabase, chain:
 		("SHR-S004-W20261128", "S004", 0, day28, "MEAT-A", D("1.5"), "Expired"),
 	]
 	assert run.withdrawals == {"SHR-S001-W20261129": 2, "SHR-S004-W20261128": 1}
-	assert run.phases == {"expired": 4, "markdown": 4, "near_expiry": 1, "fresh": 1}
-	assert [row["batch_no"] for row in labels_to_print(db, "S001")] == ["MILK-A", "MILK-D", "MILK-G", "MILK-C"]
+	# APPLE-A expires on 5 December, after the last day the job reads (29 November + 2 + the 3-day lead): not read
+	assert run.phases == {"expired": 4, "markdown": 4, "near_expiry": 1}
+	assert [row["batch_no"] for row in labels_to_print(db, "S004")] == ["BREAD-B", "MILK-B", "MILK-G"] if bread.code < milk.code \
+		else ["MILK-B", "MILK-G", "BREAD-B"]
 
 	# the same hour again: nothing new
 	again = run_markdowns(db, AS_OF)
 	assert (again.promotions_created, again.promotions_extended, again.labels, again.blocked, again.withdrawals) == ([], [], [], [], {})
-	assert len(promotion_rows(db)) == 7
+	assert len(promotion_rows(db)) == 3
 
 	# the next morning MILK-B, MILK-G and BREAD-B have expired in Los Angeles too
 	morning = run_markdowns(db, datetime(2026, 11, 29, 14, 0, tzinfo=UTC))
 	assert morning.blocked == ["BREAD-B", "MILK-B", "MILK-G"]
 	assert morning.withdrawals == {"SHR-S004-W20261129": 3}
-	assert morning.promotions_created == [] and morning.promotions_extended == []
-	assert sorted(db.sql("SELECT label.batch_no FROM `tabFresh Label` label WHERE label.name IN ("
-		+ ", ".join(["%s"] * len(morning.labels)) + ")", morning.labels), key=str) == sorted(
-		[{"batch_no": "MILK-B"}, {"batch_no": "MILK-G"}, {"batch_no": "BREAD-B"}], key=str)
+	assert (morning.promotions_created, morning.promotions_extended, morning.labels) == ([], [], [])
+	# at 19:00 in New York the small hours of the 30th are within 6 hours: their markdowns are made tonight
+	evening = run_markdowns(db, datetime(2026, 11, 30, 0, 0, tzinfo=UTC))
+	assert sorted(evening.promotions_created) == ["MD-S001-20261130-0000-1700-30", "MD-S001-20261130-0000-1800-40"]
+	rows = promotion_rows(db)
+	assert rows["MD-S001-20261130-0000-1700-30"] == (*md, D(30), day30, day30, ("0:00:00", "17:00:00"), "S001", ("BREAD-A",))
+	assert rows["MD-S001-20261130-0000-1800-40"] == (*md, D(40), day30, day30, ("0:00:00", "18:00:00"), "S001", ("MILK-C",))
 
 
 def test_new_stock_of_a_batch_joins_its_markdown(db: MariaDBDatabase, chain: Chain) -> None:
@@ -218,7 +218,7 @@ def test_new_stock_of_a_batch_joins_its_markdown(db: MariaDBDatabase, chain: Cha
 	later = run_markdowns(db, datetime(2026, 11, 29, 6, 0, tzinfo=UTC))
 	assert later.promotions_extended == ["MD-S004-20261128-1800-2400-70"] and later.promotions_created == []
 	assert promotion_rows(db)["MD-S004-20261128-1800-2400-70"][-1] == ("MILK-B", "MILK-G", "MILK-H")
-	assert len(later.labels) == 1
+	assert len(later.labels) == 1  # MILK-H at 70 %
 
 
 def test_the_till_applies_the_markdown_and_audit_checks_it(db: MariaDBDatabase, chain: Chain) -> None:
@@ -295,9 +295,9 @@ def test_the_cli_runs_the_job_lists_labels_and_records_shrink(db: MariaDBDatabas
 	target = url(empty_database)
 	done = run_cli("fresh", "markdowns", "--as-of", "2026-11-29T05:30:00+00:00", db=target)
 	assert done.returncode == 0, done.stderr
-	assert "7 markdown promotions made, 0 extended; 8 labels to print; 2 batches blocked" in " ".join(done.stdout.split())
+	assert "3 markdown promotions made, 0 extended; 4 labels to print; 2 batches blocked" in " ".join(done.stdout.split())
 	labels = run_cli("fresh", "labels", "--store", "S004", db=target)
-	assert labels.returncode == 0 and "4 labels to print" in labels.stdout and "MILK-B" in labels.stdout
+	assert labels.returncode == 0 and "3 labels to print" in labels.stdout and "MILK-B" in labels.stdout
 	withdrawn = run_cli("fresh", "withdraw", "SHR-S001-W20261129", "--counted", "MILK-A=5", "--counted", "MILK-G=0", db=target)
 	assert withdrawn.returncode == 0, withdrawn.stderr
 	assert "1 batches withdrawn" in withdrawn.stdout

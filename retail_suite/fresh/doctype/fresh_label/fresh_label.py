@@ -7,8 +7,8 @@ from retail_suite.db.frappe_indexes import apply_composite_indexes
 
 
 class FreshLabel(Document):
-	"""A shelf label a store must print: a batch's markdown price, or a batch to withdraw. Made by the expiry
-	job (fresh/markdowns.py), once per store, batch and step; the store marks it Printed."""
+	"""A shelf label a store must print: a batch's markdown price and its GS1 data. Made by the expiry job
+	(fresh/markdowns.py), once per store, batch and step; the store marks it Printed."""
 
 
 def on_doctype_update() -> None:

@@ -109,9 +109,9 @@ class TestFreshMarkdownLadder(FrappeTestCase):
 		self.assertEqual(state.phase, "markdown")
 		current = [name for name in summary["promotions_created"] if name.startswith(f"MD-{self.store.name}-{local:%Y%m%d}")]
 		self.assertTrue(current, summary)
-		label = frappe.get_all("Fresh Label", {"batch_no": batch, "store": self.store.name}, ["action", "percent_off", "promotion", "status"])
+		label = frappe.get_all("Fresh Label", {"batch_no": batch, "store": self.store.name}, ["percent_off", "promotion", "status"])
 		self.assertEqual(len(label), 1)
-		self.assertEqual((label[0].action, D(str(label[0].percent_off)), label[0].status), ("Markdown", state.percent, "To Print"))
+		self.assertEqual((D(str(label[0].percent_off)), label[0].status), (state.percent, "To Print"))
 		promotion = label[0].promotion
 		self.assertIn(promotion, current)
 		self.assertEqual(frappe.db.get_value("Retail Promotion", promotion, "source"), "Markdown")
