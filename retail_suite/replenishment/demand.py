@@ -25,10 +25,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 
 import numpy as np
 
-from retail_suite.db.port import Database, insert_rows
+from retail_suite.db.port import Database, chunked, multi_row_insert_sql
 from retail_suite.replenishment.forecast import DEFAULT_SMOOTHING, SeriesState, Smoothing, smooth_day
 from retail_suite.replenishment.sales_history import OWNER, day_range
 
@@ -45,6 +46,13 @@ SEASON_COLUMNS = (
 	"season_fri",
 	"season_sat",
 	"season_sun",
+)
+UPSERT_TAIL = (
+	" ON DUPLICATE KEY UPDATE smoothed_through = VALUES(smoothed_through), level = VALUES(level),"
+	" season_mon = VALUES(season_mon), season_tue = VALUES(season_tue), season_wed = VALUES(season_wed),"
+	" season_thu = VALUES(season_thu), season_fri = VALUES(season_fri), season_sat = VALUES(season_sat),"
+	" season_sun = VALUES(season_sun), observations = VALUES(observations), censored_days = VALUES(censored_days),"
+	" error_variance = VALUES(error_variance), modified = VALUES(modified), modified_by = VALUES(modified_by)"
 )
 STATE_COLUMNS = (
 	"name",
@@ -88,12 +96,15 @@ class Forecasts:
 
 
 class _Series:
-	"""The series met so far: (store, item) -> position in the arrays, which grow by doubling."""
+	"""The series met so far: "<store>\t<item>" -> position in the arrays, which grow by doubling."""
 
 	def __init__(self) -> None:
-		self.index: dict[tuple[str, str], int] = {}
+		self.index: dict[str, int] = {}
 		self.stores: list[str] = []
 		self.items: list[str] = []
+		#: the store of each series as a number (`store_numbers`), to tell per store whether it traded
+		self.store_numbers: dict[str, int] = {}
+		self.store_of = np.zeros(1024, dtype=np.int64)
 		self.state = SeriesState.empty(1024)
 		self.censored = np.zeros(1024, dtype=np.int64)
 		#: the day each series is folded through, as a day ordinal (-1: not started)
@@ -107,20 +118,25 @@ class _Series:
 		if position == len(self.state):
 			size = 2 * len(self.state)
 			self.state = self.state.grow(size)
-			self.censored = np.concatenate(
-				[self.censored, np.zeros(size - len(self.censored), dtype=np.int64)]
-			)
-			self.through = np.concatenate(
-				[self.through, np.full(size - len(self.through), -1, dtype=np.int64)]
-			)
-		self.index[(store, item)] = position
+			self.censored = np.concatenate([self.censored, np.zeros(size - position, dtype=np.int64)])
+			self.through = np.concatenate([self.through, np.full(size - position, -1, dtype=np.int64)])
+			self.store_of = np.concatenate([self.store_of, np.zeros(size - position, dtype=np.int64)])
+		self.index[f"{store}\t{item}"] = position
+		self.store_of[position] = self.store_numbers.setdefault(store, len(self.store_numbers))
 		self.stores.append(store)
 		self.items.append(item)
 		return position
 
-	def position(self, store: str, item: str) -> int:
-		found = self.index.get((store, item))
-		return self.add(store, item) if found is None else found
+	def positions(self, rows: list[dict]) -> np.ndarray:
+		"""The position of each row's series (new series added), in the rows' order."""
+		found = list(map(self.index.get, map(itemgetter("series"), rows)))
+		for number, position in enumerate(found):
+			if position is None:
+				row = rows[number]
+				found[number] = self.index.get(row["series"])
+				if found[number] is None:
+					found[number] = self.add(row["store"], row["item_code"])
+		return np.array(found, dtype=np.int64)
 
 
 def series_name(store: str, item_code: str) -> str:
@@ -154,7 +170,8 @@ def read_day(db: Database, day: date, store: str | None = None) -> list[dict]:
 	store_filter = "AND sales_day.store = %s" if store else ""
 	return db.sql(
 		f"""
-		SELECT sales_day.store, sales_day.item_code, CAST(sales_day.sold_qty AS DOUBLE) AS sold_qty, sales_day.stockout
+		SELECT CONCAT(sales_day.store, '\t', sales_day.item_code) AS series, sales_day.store, sales_day.item_code,
+			CAST(sales_day.sold_qty AS DOUBLE) AS sold_qty, sales_day.stockout
 		FROM `tabRetail Item Sales Day` sales_day
 		WHERE sales_day.name >= %s AND sales_day.name < %s {store_filter}
 		""",
@@ -210,20 +227,20 @@ def advance_forecasts(
 		forecasts.rows_read += len(rows)
 		forecasts.days_read += 1
 		before = len(series)
-		positions = np.fromiter(
-			(series.position(row["store"], row["item_code"]) for row in rows), dtype=np.int64, count=len(rows)
-		)
+		positions = series.positions(rows)
 		forecasts.new_series += len(series) - before
 		count = len(series)
 		sales = np.zeros(count)
 		stockout = np.zeros(count, dtype=bool)
+		store_traded = np.zeros(count, dtype=bool)
 		if rows:
-			sales[positions] = np.fromiter((row["sold_qty"] for row in rows), dtype=float, count=len(rows))
-			stockout[positions] = np.fromiter(
-				(bool(row["stockout"]) for row in rows), dtype=bool, count=len(rows)
+			sold = np.fromiter(map(itemgetter("sold_qty"), rows), dtype=float, count=len(rows))
+			sales[positions] = sold
+			stockout[positions] = (
+				np.fromiter(map(itemgetter("stockout"), rows), dtype=np.int64, count=len(rows)) > 0
 			)
-		traded = {row["store"] for row in rows if row["sold_qty"] > 0}
-		store_traded = np.fromiter((name in traded for name in series.stores), dtype=bool, count=count)
+			# a store that sold nothing at all that day did not trade (closed, or its tills have not sent it)
+			store_traded = np.isin(series.store_of[:count], np.unique(series.store_of[positions[sold > 0]]))
 		pending = series.through[:count] < day.toordinal()
 		state = _view(series.state, count)
 		smooth_day(state, sales, pending & store_traded & ~stockout, day.weekday(), smoothing)
@@ -235,7 +252,7 @@ def advance_forecasts(
 			tick(day.isoformat(), 1)
 		day += timedelta(days=1)
 	if snapshot is not None:
-		forecasts.saved = save_states(db, series, snapshot, store)
+		forecasts.saved = save_states(db, series, snapshot)
 		forecasts.saved_through = keep
 		if checkpoint:
 			checkpoint()
@@ -256,12 +273,9 @@ def _view(state: SeriesState, count: int) -> SeriesState:
 
 
 def save_states(
-	db: Database,
-	series: _Series,
-	snapshot: tuple[SeriesState, np.ndarray, np.ndarray, int],
-	store: str | None,
+	db: Database, series: _Series, snapshot: tuple[SeriesState, np.ndarray, np.ndarray, int]
 ) -> int:
-	"""Replace the saved states (of one store, or all) by the snapshot's started series, in one transaction."""
+	"""Save the snapshot's started series (of one store, or all) in one transaction; returns the states written."""
 	state, censored, through, count = snapshot
 	now = datetime.now()
 	started = np.flatnonzero(state.observations > 0)
@@ -283,9 +297,21 @@ def save_states(
 		)
 		for i in started
 	)
+	written = 0
 	with db.transaction():
-		if store:
-			db.execute("DELETE FROM `tabRetail Demand Forecast` WHERE store = %s", (store,))
-		else:
-			db.execute("DELETE FROM `tabRetail Demand Forecast`")
-		return insert_rows(db, FORECAST_TABLE, STATE_COLUMNS, rows)
+		for chunk in chunked(rows):
+			db.execute(*upsert_statement(db, chunk))
+			written += len(chunk)
+	return written
+
+
+def upsert_statement(db: Database, chunk: list) -> tuple[str, list | None]:
+	"""A multi-row INSERT … ON DUPLICATE KEY UPDATE of states (a state is only deleted by a recompute). The
+	standalone adapter gets the values escaped client-side (as its insert_many), the Frappe host bound."""
+	literal = getattr(db, "literal", None)
+	if literal is None:
+		sql = multi_row_insert_sql(FORECAST_TABLE, STATE_COLUMNS, len(chunk)) + UPSERT_TAIL
+		return sql, [value for row in chunk for value in row]
+	head = multi_row_insert_sql(FORECAST_TABLE, STATE_COLUMNS, 0).rsplit(" VALUES ", 1)[0] + " VALUES "
+	values = ",".join("(" + ",".join([literal(value) for value in row]) + ")" for row in chunk)
+	return head + values + UPSERT_TAIL, None
