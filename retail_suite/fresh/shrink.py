@@ -341,3 +341,69 @@ def pending_postings(db: Database, store: str | None = None) -> list[dict[str, A
 		"AND (%s IS NULL OR entry.store = %s) ORDER BY entry.posting_date, entry.name",
 		(store, store),
 	)
+
+
+@dataclass(frozen=True)
+class Scanned:
+	"""What a scan at the shrink page found: the item, the batch the label carried (if any), and the item's
+	batches with stock in the store, first expiring first."""
+
+	item_code: str
+	item_name: str | None
+	stock_uom: str | None
+	has_batch_no: bool
+	batch_no: str | None
+	batches: list[dict[str, Any]] = field(default_factory=list)
+
+
+def scan_code(db: Database, store: str, code: str) -> Scanned | None:
+	"""Read a scan: a GS1 fresh label ((01) GTIN, (10) batch), an item barcode, an item code or a batch number."""
+	from retail_suite.fresh.labels import parse_gs1
+
+	code = (code or "").strip()
+	if not code:
+		return None
+	found = store_row(db, store)
+	item_code, batch_no = None, None
+	gs1 = parse_gs1(code)
+	candidates = [code]
+	if gs1:
+		batch_no = gs1.get("10")
+		gtin = gs1.get("01")
+		candidates = [gtin, gtin.lstrip("0"), gtin[1:]] if gtin else []
+	for candidate in candidates:
+		rows = db.sql("SELECT barcode.parent FROM `tabItem Barcode` barcode WHERE barcode.barcode = %s", (candidate,))
+		if rows:
+			item_code = rows[0]["parent"]
+			break
+	if item_code is None and not gs1:
+		if db.sql("SELECT item.name FROM `tabItem` item WHERE item.name = %s", (code,)):
+			item_code = code
+		else:
+			rows = db.sql("SELECT batch.name, batch.item FROM `tabBatch` batch WHERE batch.name = %s", (code,))
+			if rows:
+				item_code, batch_no = rows[0]["item"], rows[0]["name"]
+	if item_code is None and batch_no:
+		rows = db.sql("SELECT batch.item FROM `tabBatch` batch WHERE batch.name = %s", (batch_no,))
+		item_code = rows[0]["item"] if rows else None
+	if item_code is None:
+		return None
+	item = db.sql(
+		"SELECT item.name, item.item_name, item.stock_uom, item.has_batch_no FROM `tabItem` item WHERE item.name = %s",
+		(item_code,),
+	)[0]
+	batches = db.sql(
+		"SELECT entry.batch_no, batch.expiry_date, SUM(entry.qty) AS qty FROM `tabSerial and Batch Entry` entry "
+		"JOIN `tabBatch` batch ON batch.name = entry.batch_no "
+		"WHERE entry.docstatus = 1 AND entry.warehouse = %s AND batch.item = %s "
+		"GROUP BY entry.batch_no, batch.expiry_date HAVING SUM(entry.qty) > 0 ORDER BY batch.expiry_date, entry.batch_no",
+		(found["warehouse"], item_code),
+	)
+	return Scanned(
+		item_code=item["name"],
+		item_name=item["item_name"],
+		stock_uom=item["stock_uom"],
+		has_batch_no=bool(item["has_batch_no"]),
+		batch_no=batch_no,
+		batches=[{"batch_no": row["batch_no"], "expiry_date": row["expiry_date"], "qty": float(row["qty"])} for row in batches],
+	)

@@ -312,3 +312,21 @@ def test_the_cli_runs_the_job_lists_labels_and_records_shrink(db: MariaDBDatabas
 	assert good.returncode == 0 and "SHR-S001-00002: 2 units" in good.stdout, good.stdout + good.stderr
 	loss = run_cli("fresh", "loss", "--from", "2026-11-23", "--to", "2026-11-29", db=target)
 	assert loss.returncode == 0 and "Dairy" in loss.stdout, loss.stderr
+
+
+def test_a_scan_finds_the_item_and_the_batch(db: MariaDBDatabase, chain: Chain) -> None:
+	from retail_suite.fresh.labels import gs1_element_string
+	from retail_suite.fresh.shrink import scan_code
+
+	items = scenario(db, chain)
+	milk = items["milk"]
+	label = scan_code(db, "S001", gs1_element_string(milk.barcode, date(2026, 11, 30), "MILK-C"))
+	assert (label.item_code, label.batch_no, label.has_batch_no) == (milk.code, "MILK-C", True)
+	assert [(b["batch_no"], b["qty"]) for b in label.batches] == [("MILK-D", 3.0), ("MILK-A", 6.0), ("MILK-G", 2.0), ("MILK-C", 7.0)]
+	raw = "01" + "0" + milk.barcode + "17261130" + "10MILK-C"  # as a scanner sends it, without brackets
+	assert scan_code(db, "S001", raw).batch_no == "MILK-C"
+	assert (scan_code(db, "S001", milk.barcode).item_code, scan_code(db, "S001", milk.barcode).batch_no) == (milk.code, None)
+	assert scan_code(db, "S001", milk.code).item_code == milk.code
+	assert (scan_code(db, "S004", "MILK-B").item_code, scan_code(db, "S004", "MILK-B").batch_no) == (milk.code, "MILK-B")
+	assert [b["batch_no"] for b in scan_code(db, "S004", "MILK-B").batches] == ["MILK-B", "MILK-G"]
+	assert scan_code(db, "S001", "NO-SUCH-THING") is None

@@ -108,3 +108,33 @@ class TestShrinkEntry(FrappeTestCase):
 		self.assertTrue(frappe.has_permission("Shrink Entry", "submit", user=manager))
 		self.assertFalse(frappe.has_permission("Stock Entry", "read", user=cashier))
 		self.assertFalse(frappe.has_permission("Shrink Reason", "write", user=manager))
+
+	def test_the_phone_page_records_waste(self) -> None:
+		from retail_suite.fresh.api import record_shrink, shrink_context, shrink_scan
+		from retail_suite.fresh.labels import gs1_element_string
+
+		cashier = make_user("fresh.cashier@example.com", ["Retail Cashier"])
+		manager = make_user("fresh.manager@example.com", ["Store Manager"])
+		expiry = frappe.db.get_value("Batch", self.batch, "expiry_date")
+		label = gs1_element_string(self.fresh.barcode, expiry, self.batch)
+		line = [{"item_code": self.fresh.code, "batch_no": self.batch, "qty": 1, "reason": "Quality"}]
+		try:
+			frappe.set_user(cashier)
+			context = shrink_context()
+			self.assertIn(self.store, [store.name for store in context["stores"]])
+			self.assertEqual(context["reasons"], ["Damaged", "Expired", "Quality", "Stocktake", "Theft"])
+			self.assertFalse(context["can_submit"])
+			found = shrink_scan(self.store, label)
+			self.assertEqual((found["item_code"], found["batch_no"]), (self.fresh.code, self.batch))
+			self.assertIn(self.batch, [batch["batch_no"] for batch in found["batches"]])
+			draft = record_shrink(self.store, line)
+			self.assertEqual((draft["submitted"], draft["stock_entry"]), (False, None))
+			frappe.set_user(manager)
+			posted = record_shrink(self.store, line)
+			self.assertTrue(posted["submitted"])
+			self.assertEqual(frappe.db.get_value("Stock Entry", posted["stock_entry"], "docstatus"), 1)
+		finally:
+			frappe.set_user("Administrator")
+		with self.assertRaises(frappe.ValidationError):
+			shrink_scan(self.store, "NOTHING-LIKE-THIS")
+		frappe.get_doc("Shrink Entry", posted["name"]).cancel()
