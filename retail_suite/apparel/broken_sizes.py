@@ -242,10 +242,13 @@ def item_sales(
 	The store's lines of the longest window are read as they are and summed here: MariaDB's GROUP BY on
 	the item code costs more per line than reading the line."""
 	first_day, last_day = _window(as_of, max(lookbacks))
-	starts = {days: as_of - timedelta(days=days) for days in lookbacks}
+	# windows end on the same day: a line counts in every window that starts on or before its day
+	starts = sorted(((as_of - timedelta(days=days), days) for days in lookbacks), reverse=True)
 	sold: dict[int, dict[str, list[float]]] = {days: {} for days in lookbacks}
+	longest = sold[max(lookbacks)]
 	for row in db.sql(
-		"SELECT txn.business_day, line.item_code, line.qty, line.direction, line.net_amount "
+		"SELECT txn.business_day, line.item_code, line.qty * line.direction AS units, "
+		"line.net_amount * line.direction AS amount "
 		"FROM `tabPOS Transaction` txn JOIN `tabPOS Transaction Line` line ON line.parent = txn.name "
 		"WHERE txn.store = %s AND txn.business_day BETWEEN %s AND %s AND txn.status IN ('Audited', 'Posted')",
 		(store, first_day, last_day),
@@ -253,17 +256,15 @@ def item_sales(
 		item = row["item_code"]
 		if items is not None and item not in items:
 			continue
-		direction = int(row["direction"] or 1)
-		units = float(row["qty"] or 0) * direction
-		amount = float(row["net_amount"] or 0) * direction
-		for days, start in starts.items():
-			if row["business_day"] >= start:
-				totals = sold[days].get(item)
-				if totals is None:
-					sold[days][item] = [units, amount]
-				else:
-					totals[0] += units
-					totals[1] += amount
+		units, amount = float(row["units"] or 0), float(row["amount"] or 0)
+		windows = [longest] if len(starts) == 1 else [sold[days] for start, days in starts if row["business_day"] >= start]
+		for totals in windows:
+			found = totals.get(item)
+			if found is None:
+				totals[item] = [units, amount]
+			else:
+				found[0] += units
+				found[1] += amount
 	return sold
 
 
@@ -493,17 +494,22 @@ def scan_broken_sizes(db: Database, as_of: date, progress: Progress | None = Non
 	# warehouse is a random lookup, and reading every store's Bin of every missing variant costs more than
 	# the rest of the scan.
 	asked: dict[str, set[str]] = {}
+	slowest: dict[str, list[str]] = {}  # variant -> stores not short of it, the least sold first
 	for found in scan.broken:
 		for cell in found.missing:
-			wanted = asked.setdefault(cell.item_code, set(centres))
-			others = [
-				(sales[longest][store][cell.item_code][0] if cell.item_code in sales[longest][store] else 0.0, store)
-				for store in scan.stores
-				if store != found.store
-				and (store, cell.item_code) not in low_in_stores
-				and (store, cell.item_code) not in without_bin
-			]
-			wanted.update(scan.stores[store].warehouse for _, store in sorted(others)[:DONOR_CANDIDATES])
+			item = cell.item_code
+			if item not in slowest:
+				slowest[item] = [
+					store
+					for _, store in sorted(
+						(sales[longest][store][item][0] if item in sales[longest][store] else 0.0, store)
+						for store in scan.stores
+						if (store, item) not in low_in_stores and (store, item) not in without_bin
+					)
+				]
+			wanted = asked.setdefault(item, set(centres))
+			chosen = [store for store in slowest[item][: DONOR_CANDIDATES + 1] if store != found.store]
+			wanted.update(scan.stores[store].warehouse for store in chosen[:DONOR_CANDIDATES])
 	held_elsewhere = stock_asked(db, asked)
 	tick("stock elsewhere", 1)
 	companies = warehouse_companies(db, centres)
