@@ -6,6 +6,7 @@ till that forgets it is named; the store gets the label to print."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
 import frappe
@@ -165,3 +166,25 @@ def _segment_of(promotions: list[dict], name: str):
 	end = int(hours["end"][:2]) * 60 + int(hours["end"][3:]) or 1440
 	return Segment(getdate(window["valid_from"]), start, end, D(found["percent"]), 0)
 
+
+
+class TestRunMarkdownsNow(FrappeTestCase):
+	def test_only_managers_start_the_expiry_job(self) -> None:
+		from retail_suite.fresh.erpnext import run_markdowns_now
+		from retail_suite.tests.utils import make_user
+
+		cashier = make_user("fresh.cashier@example.com", ["Retail Cashier"])
+		manager = make_user("fresh.manager@example.com", ["Store Manager"])
+		try:
+			frappe.set_user(cashier)
+			with self.assertRaises(frappe.PermissionError):
+				run_markdowns_now()
+			frappe.set_user(manager)
+			with patch("frappe.enqueue") as enqueue:  # no job left in the queue of the test site
+				run_markdowns_now("S001")
+			kwargs = enqueue.call_args.kwargs
+			self.assertEqual(enqueue.call_args.args, ("retail_suite.fresh.erpnext.run_expiry_job",))
+			self.assertEqual((kwargs["queue"], kwargs["deduplicate"], kwargs["store"]), ("long", True, "S001"))
+			self.assertTrue(kwargs["job_id"].startswith("retail_suite:fresh_markdowns:"))
+		finally:
+			frappe.set_user("Administrator")
