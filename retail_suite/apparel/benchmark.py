@@ -69,7 +69,10 @@ def benchmark_broken_sizes(
 		started = time.perf_counter()
 		write_alerts(db, scan)
 		writes.append(time.perf_counter() - started)
-		log(f"run {run + 1}: scan {scans[-1]:.2f} s, {len(scan.broken):,} broken styles, alerts written in {writes[-1]:.2f} s")
+		log(
+			f"run {run + 1}: scan {scans[-1]:.2f} s ({', '.join(f'{step} {seconds:.2f}' for step, seconds in scan.timings.items())}), "
+			f"{len(scan.broken):,} broken styles, alerts written in {writes[-1]:.2f} s"
+		)
 	assert scan is not None
 	score = score_alerts({(found.store, found.style) for found in scan.broken}, scenario.truly_broken)
 	figures = {
