@@ -128,7 +128,8 @@ def release_drafts(day: date, store: str | None = None) -> list[str]:
 
 def make_material_requests(result: ReplenishmentRun) -> list[str]:
 	"""One Material Request draft (Purchase) per store and supplier of the run's suggestions."""
-	names = []
+	names: list[str] = []
+	failed: list[str] = []
 	stores: dict[str, Any] = {}
 	for (store, supplier), lines in result.by_supplier().items():
 		if store not in stores:
@@ -165,7 +166,22 @@ def make_material_requests(result: ReplenishmentRun) -> list[str]:
 			}
 		)
 		request.flags.ignore_permissions = True
-		request.insert()
+		# one group ERPNext refuses (an item made non-purchasable meanwhile …) must not stop the others
+		savepoint = f"replenishment_request_{len(names) + len(failed)}"
+		frappe.db.savepoint(savepoint)
+		try:
+			request.insert()
+		except Exception:
+			frappe.db.rollback(save_point=savepoint)
+			frappe.log_error(
+				_("Replenishment could not draft a Material Request for {0} from {1}").format(
+					store, supplier
+				),
+				frappe.get_traceback(),
+				"Replenishment Suggestion",
+			)
+			failed.append(f"{store}: {supplier or _('no supplier')}")
+			continue
 		frappe.db.set_value(
 			"Replenishment Suggestion",
 			{"name": ["in", [suggestion_name(result.as_of, store, line.item_code) for line in lines]]},
@@ -174,6 +190,11 @@ def make_material_requests(result: ReplenishmentRun) -> list[str]:
 			update_modified=False,
 		)
 		names.append(request.name)
+	if failed:
+		frappe.msgprint(
+			_("No Material Request could be drafted for {0}; see the Error Log.").format(", ".join(failed)),
+			indicator="orange",
+		)
 	return names
 
 
