@@ -61,7 +61,7 @@ def run_expiry_job(as_of: str | datetime | None = None, store: str | None = None
 		frappe.clear_document_cache("Batch", batch)
 	frappe.db.commit()
 	if run.labels or run.withdrawals:
-		_tell_store_managers(run.labels, run.withdrawals)
+		_tell_store_managers(run.labels_by_store, run.withdrawals)
 	for ladder, problems in run.ladder_problems.items():
 		frappe.log_error(_("Fresh Markdown Ladder {0} was skipped").format(ladder), "\n".join(problems), "Fresh Markdown Ladder")
 	return {
@@ -103,13 +103,8 @@ def _progress():
 	return stage
 
 
-def _tell_store_managers(labels: list[str], withdrawals: dict[str, int]) -> None:
+def _tell_store_managers(per_store: dict[str, int], withdrawals: dict[str, int]) -> None:
 	"""A bell notification to each store's manager: labels to print, withdrawals to count."""
-	if not labels and not withdrawals:
-		return
-	per_store: dict[str, int] = {}
-	for row in frappe.get_all("Fresh Label", {"name": ["in", labels]}, ["store"]) if labels else []:
-		per_store[row.store] = per_store.get(row.store, 0) + 1
 	proposals = {frappe.db.get_value("Shrink Entry", name, "store"): name for name in withdrawals}
 	for store in sorted(set(per_store) | set(proposals)):
 		manager = frappe.db.get_value("Retail Store", store, "store_manager")

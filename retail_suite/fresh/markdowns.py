@@ -133,6 +133,8 @@ class MarkdownRun:
 	promotions_created: list[str] = field(default_factory=list)
 	promotions_extended: list[str] = field(default_factory=list)
 	labels: list[str] = field(default_factory=list)
+	#: store -> labels made for it by this run
+	labels_by_store: dict[str, int] = field(default_factory=dict)
 	blocked: list[str] = field(default_factory=list)
 	withdrawals: dict[str, int] = field(default_factory=dict)
 	no_ladder: int = 0
@@ -531,6 +533,8 @@ def write_labels(db: Database, plan: MarkdownPlan, run: MarkdownRun) -> None:
 		ignore_duplicates=True,
 	)
 	run.labels.extend(label.name for label in new)
+	for label in new:
+		run.labels_by_store[label.store] = run.labels_by_store.get(label.store, 0) + 1
 
 
 def _prices(db: Database, labels: Sequence[PlannedLabel]) -> dict[tuple[str, str], Decimal]:
