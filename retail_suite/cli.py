@@ -716,15 +716,16 @@ def fresh_loss(ctx: Context, first, last, store: str | None) -> None:
 @click.option("--store", help="only this store")
 @click.option("--history-days", default=28, show_default=True, type=click.IntRange(7, 365))
 @click.option("--lead-days", default=1, show_default=True, type=click.IntRange(0, 30), help="days until the delivery arrives")
+@click.option("--cover-days", default=1, show_default=True, type=click.IntRange(1, 30), help="days between deliveries")
 @click.pass_obj
-def fresh_order(ctx: Context, as_of, store: str | None, history_days: int, lead_days: int) -> None:
+def fresh_order(ctx: Context, as_of, store: str | None, history_days: int, lead_days: int, cover_days: int) -> None:
 	"""Newsvendor order quantities per store and fresh item, within the loss target, explained per line."""
 	from datetime import date
 
 	from retail_suite.fresh.loss_report import order_proposals
 
 	db = open_database(ctx.settings)
-	lines = order_proposals(db, as_of.date() if as_of else date.today(), store, history_days, lead_days)
+	lines = order_proposals(db, as_of.date() if as_of else date.today(), store, history_days, lead_days, cover_days)
 	db.close()
 	table = RichTable(title="Fresh order proposal", title_justify="left")
 	for column in ("Store", "Item", "Order", "Why"):

@@ -188,7 +188,7 @@ def run_fresh_days(db: Database, chain: Chain) -> FreshOutcome:
 		# morning deliveries: the order proposal of the day (from the days before), a new batch per item
 		if offset:
 			new_batches, receipts = [], []
-			for line in order_proposals(db, day, history_days=7, lead_days=0):
+			for line in order_proposals(db, day, history_days=7, lead_days=0, cover_days=1):
 				if line.proposal.order_qty <= 0 or line.item_code not in items:
 					continue
 				batch = f"{line.item_code}-{line.store}-{day:%y%m%d}"
@@ -274,7 +274,7 @@ def fresh_section(db: Database, chain: Chain, result: object | None = None) -> R
 		title="Fresh: markdowns, shrink and the loss rate",
 		intro=(
 			f"{len(DEMO_LADDERS)} markdown ladders (one per fresh item group). Each morning the stores received what the "
-			f"newsvendor order proposal said ({outcome.deliveries:,} deliveries, {outcome.delivered_units:,.0f} units); the "
+			f"newsvendor order proposal said for a day's cover ({outcome.deliveries:,} deliveries, {outcome.delivered_units:,.0f} units); the "
 			f"expiry job ran at 07:00 and 18:00 store time ({len(seconds)} runs, median {sorted(seconds)[len(seconds) // 2]:.2f} s) "
 			f"and made {outcome.markdowns:,} markdown promotions and {outcome.labels:,} labels to print, blocked "
 			f"{outcome.blocked:,} expired batches and proposed their withdrawal ({outcome.withdrawals:,} shrink entries, "

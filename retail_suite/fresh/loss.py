@@ -4,13 +4,15 @@
 what it paid, the share that left without a sale. Measured per store, item group and ISO week against a
 target (3 % unless a ladder says otherwise).
 
-**Ordering (newsvendor).** A delivery of fresh goods sells over `sell_days` (its shelf life, at most a
-week of orders); what is left after that is waste. Each unit short loses the margin (price − cost); each
-unit left over loses its cost less what a markdown still recovers, plus disposal. The quantity that
-balances the two is where the chance of selling out equals the critical ratio margin ÷ (margin + waste
-cost). Demand over the selling days is Poisson for slow sellers (under 10 units expected) and normal
-above (with the measured spread, never less than Poisson's). When the expected loss rate of that quantity
-is above the target, the quantity is cut, unit by unit, until it is not. Each line says why, in words.
+**Ordering (newsvendor).** A delivery must cover the demand until the next one arrives (`cover_days`,
+1 for daily fresh deliveries, never more than the shelf life), and what is not sold within its shelf life
+is waste. Each unit short loses the margin (price − cost); each unit thrown away loses its cost less what
+a markdown still recovers, plus disposal. The stock to hold after the delivery is where the chance of
+selling out over the cover equals the critical ratio margin ÷ (margin + waste cost); its expected waste
+is what demand over the shelf life leaves of it (first expiring, first sold). Demand is Poisson for slow
+sellers (under 10 units expected) and normal above (with the measured spread, never less than
+Poisson's). When the expected loss rate (waste ÷ stock) is above the target, the stock is cut, unit by
+unit, until it is not; the order is that stock less what is usable on hand. Each line says why.
 """
 
 from __future__ import annotations
@@ -22,8 +24,7 @@ from statistics import NormalDist
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
-POISSON_BELOW = 10.0  # expected units over the selling days under which demand is counted as Poisson
-MAX_SELL_DAYS = 7
+POISSON_BELOW = 10.0  # expected units of a period under which demand is counted as Poisson
 
 
 def loss_rate(shrink_cost: Decimal, sales_cost: Decimal) -> Decimal | None:
@@ -63,23 +64,25 @@ class OrderInput:
 	disposal: Decimal = ZERO  # what throwing a unit away costs on top
 	on_hand: Decimal = ZERO  # usable stock when the delivery arrives
 	target_percent: Decimal = Decimal("3")
+	cover_days: int = 1  # days until the next delivery arrives
 
 
 @dataclass(frozen=True)
 class OrderProposal:
 	item_code: str
-	sell_days: int
+	cover_days: int
+	shelf_life_days: int
 	distribution: str  # "Poisson" | "normal" | "none"
-	expected_demand: float  # units over the selling days
-	spread: float  # standard deviation of demand over the selling days
+	expected_demand: float  # units over the cover days
+	spread: float  # standard deviation of demand over the cover days
 	margin: Decimal
 	waste_cost: Decimal
 	critical_ratio: float
-	newsvendor_qty: int  # the quantity at the critical ratio
-	stock_qty: int  # what the store should hold after the delivery (≤ newsvendor_qty: the target may cut it)
+	newsvendor_qty: int  # the stock at the critical ratio
+	stock_qty: int  # the stock to hold after the delivery (≤ newsvendor_qty: the target may cut it)
 	order_qty: int  # stock_qty less usable stock on hand
-	expected_sales: float
-	expected_waste: float
+	expected_sales: float  # of the stock, within its shelf life
+	expected_waste: float  # of the stock, not sold within its shelf life
 	expected_loss_percent: float
 	explanation: str
 
@@ -132,32 +135,35 @@ def _money(value: Decimal) -> str:
 	return f"{value.quantize(Decimal('0.01'))}"
 
 
+def _model(mean: float, sd: float) -> _Poisson | _Normal:
+	"""Demand of a period: Poisson under 10 units expected, else normal with at least Poisson's spread."""
+	return _Poisson(mean) if mean < POISSON_BELOW else _Normal(mean, max(sd, math.sqrt(mean)))
+
+
 def propose_order(line: OrderInput) -> OrderProposal:
-	"""The newsvendor quantity for one item in one store, cut to the loss target, explained."""
-	sell_days = max(1, min(line.shelf_life_days or 1, MAX_SELL_DAYS))
+	"""The newsvendor stock and order for one item in one store, cut to the loss target, explained."""
+	shelf_life = max(1, line.shelf_life_days or 1)
+	cover = max(1, min(line.cover_days or 1, shelf_life))
 	margin = max(line.price - line.cost, ZERO)
 	waste_cost = max(line.cost - line.salvage + line.disposal, ZERO)
-	mean = line.demand.mean * sell_days
+	mean = line.demand.mean * cover
 	if mean <= 0:
 		return OrderProposal(
-			line.item_code, sell_days, "none", 0.0, 0.0, margin, waste_cost, 0.0, 0, 0, 0, 0.0, 0.0, 0.0,
+			line.item_code, cover, shelf_life, "none", 0.0, 0.0, margin, waste_cost, 0.0, 0, 0, 0, 0.0, 0.0, 0.0,
 			"no sales in the history: order nothing until it sells",
 		)
-	poisson_spread = math.sqrt(mean)
-	spread = max(line.demand.sd * math.sqrt(sell_days), poisson_spread)
-	model: _Poisson | _Normal = _Poisson(mean) if mean < POISSON_BELOW else _Normal(mean, spread)
-	distribution = "Poisson" if isinstance(model, _Poisson) else "normal"
-	if isinstance(model, _Poisson):
-		spread = poisson_spread
+	during_cover = _model(mean, line.demand.sd * math.sqrt(cover))
+	during_life = during_cover if shelf_life == cover else _model(line.demand.mean * shelf_life, line.demand.sd * math.sqrt(shelf_life))
+	distribution = "Poisson" if isinstance(during_cover, _Poisson) else "normal"
+	spread = math.sqrt(mean) if isinstance(during_cover, _Poisson) else during_cover.sd
 	ratio = float(margin / (margin + waste_cost)) if margin + waste_cost > 0 else 0.0
-	newsvendor = model.quantile(ratio) if ratio > 0 else 0
+	newsvendor = during_cover.quantile(ratio) if ratio > 0 else 0
 	target = float(line.target_percent)
 
 	def outcome(qty: int) -> tuple[float, float, float]:
-		waste = model.leftover(qty)
-		sold = qty - waste
+		waste = during_life.leftover(qty)
 		loss = 100.0 * waste / qty if qty > 0 else 0.0  # waste ÷ (sales + waste), all at the same cost
-		return sold, waste, loss
+		return qty - waste, waste, loss
 
 	qty = newsvendor
 	sold, waste, loss = outcome(qty)
@@ -166,10 +172,10 @@ def propose_order(line: OrderInput) -> OrderProposal:
 		sold, waste, loss = outcome(qty)
 	on_hand = max(line.on_hand, ZERO)
 	order = max(0, qty - math.floor(on_hand))
+	days = "day" if cover == 1 else "days"
 	why = [
-		f"sells {line.demand.mean:.1f} a day (sd {line.demand.sd:.1f}); a delivery sells for {sell_days} day"
-		+ ("s" if sell_days > 1 else "")
-		+ f": {mean:.1f} expected, {distribution} (spread {spread:.1f})",
+		f"sells {line.demand.mean:.1f} a day (sd {line.demand.sd:.1f}); a delivery covers {cover} {days} until the next "
+		f"and keeps {shelf_life}: {mean:.1f} expected, {distribution} (spread {spread:.1f})",
 		f"margin {_money(margin)} against waste {_money(waste_cost)} a unit: critical ratio {ratio:.2f} → {newsvendor} units",
 	]
 	if qty < newsvendor:
@@ -184,7 +190,8 @@ def propose_order(line: OrderInput) -> OrderProposal:
 		why.append(f"{on_hand.normalize()} usable on hand: order {order}")
 	return OrderProposal(
 		item_code=line.item_code,
-		sell_days=sell_days,
+		cover_days=cover,
+		shelf_life_days=shelf_life,
 		distribution=distribution,
 		expected_demand=round(mean, 3),
 		spread=round(spread, 3),

@@ -193,8 +193,9 @@ class ProposalLine:
 			"item_code": self.item_code,
 			"item_name": self.item_name,
 			"item_group": self.item_group,
-			"mean_daily": p.expected_demand / p.sell_days,
-			"sell_days": p.sell_days,
+			"mean_daily": p.expected_demand / p.cover_days,
+			"cover_days": p.cover_days,
+			"shelf_life_days": p.shelf_life_days,
 			"distribution": p.distribution,
 			"price": self.price,
 			"cost": self.cost,
@@ -210,10 +211,16 @@ class ProposalLine:
 
 
 def order_proposals(
-	db: Database, as_of: date, store: str | None = None, history_days: int = 28, lead_days: int = 1
+	db: Database,
+	as_of: date,
+	store: str | None = None,
+	history_days: int = 28,
+	lead_days: int = 1,
+	cover_days: int = 1,
 ) -> list[ProposalLine]:
 	"""Newsvendor order quantities per store and fresh item (batch-tracked with an expiry date) for a delivery
-	`lead_days` after `as_of`, from the daily sales of the `history_days` before it."""
+	`lead_days` after `as_of` that covers `cover_days` until the next, from the daily sales of the
+	`history_days` before it."""
 	first = as_of - timedelta(days=history_days)
 	last = as_of - timedelta(days=1)
 	stores = load_stores(db, store)
@@ -291,7 +298,7 @@ def order_proposals(
 			target = ladder.loss_target_percent if ladder else DEFAULT_LOSS_TARGET_PERCENT
 			proposal = propose_order(
 				OrderInput(code, Demand.from_days(per_day), shelf_life, prices[key], cost, on_hand=usable.get(key, ZERO),
-					target_percent=target)
+					target_percent=target, cover_days=cover_days)
 			)
 			lines.append(ProposalLine(info.name, code, item["item_name"], item["item_group"], prices[key], cost, usable.get(key, ZERO), proposal))
 	return lines

@@ -155,13 +155,14 @@ def test_order_proposal_from_sales_shelf_life_and_stock(db: MariaDBDatabase, cha
 			("MILK-NEW", milk.code, date(2026, 11, 26), date(2026, 12, 3))])
 		write_batch_stock(db, [BatchMove("MILK-OLD", milk.code, warehouse, 4, date(2026, 11, 20)),
 			BatchMove("MILK-NEW", milk.code, warehouse, 3, date(2026, 11, 26))])
-	lines = {(line.store, line.item_code): line for line in order_proposals(db, date(2026, 11, 27), history_days=7)}
+	lines = {(line.store, line.item_code): line for line in order_proposals(db, date(2026, 11, 27), history_days=7, cover_days=2)}
 	found = lines[("S001", milk.code)]
 	assert found.on_hand == D(3)  # the batch expiring before the delivery arrives does not count
 	expected = propose_order(OrderInput(milk.code, Demand.from_days([6, 9, 0, 12]), 4, D(str(milk.price)), D(str(milk.cost)),
-		on_hand=D(3), target_percent=D("10")))
+		on_hand=D(3), target_percent=D("10"), cover_days=2))
 	assert found.proposal == expected
-	assert found.proposal.sell_days == 4 and found.proposal.expected_demand == pytest.approx(27.0)
+	assert (found.proposal.cover_days, found.proposal.shelf_life_days) == (2, 4)
+	assert found.proposal.expected_demand == pytest.approx(13.5)
 	assert found.as_row()["order_qty"] == expected.order_qty
 	unsold = [line for key, line in lines.items() if key[1] != milk.code]
 	assert unsold and all(line.proposal.order_qty == 0 for line in unsold)

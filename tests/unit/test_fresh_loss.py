@@ -45,8 +45,9 @@ def test_daily_demand_mean_and_sample_spread() -> None:
 
 
 def test_poisson_newsvendor_for_a_slow_seller() -> None:
-	"""1 a day, three days to sell: λ = 3; margin 1 against waste 1 → ratio 0.5 → the median, 3 units."""
-	line = OrderInput("BREAD", Demand(1.0, 0.0), 3, D("2.00"), D("1.00"), target_percent=D("100"))
+	"""1 a day, three days to the next delivery and to expiry: λ = 3; margin 1 against waste 1 → ratio 0.5 →
+	the median, 3 units; what the three days leave is waste."""
+	line = OrderInput("BREAD", Demand(1.0, 0.0), 3, D("2.00"), D("1.00"), target_percent=D("100"), cover_days=3)
 	proposal = propose_order(line)
 	assert proposal.distribution == "Poisson" and proposal.expected_demand == 3
 	assert proposal.critical_ratio == 0.5
@@ -80,11 +81,27 @@ def test_the_loss_target_cuts_the_quantity_until_expected_loss_is_within_it() ->
 	assert "above the 3 % target: cut to" in proposal.explanation
 
 
+def test_daily_deliveries_cover_a_day_and_waste_what_the_shelf_life_leaves() -> None:
+	"""10 a day (sd 4), delivered daily, keeps 3 days: the stock covers a day (ratio 2/3 → 12) and only what
+	three days of demand leave of it is waste."""
+	proposal = propose_order(OrderInput("MILK", Demand(10.0, 4.0), 3, D("3.00"), D("1.00"), target_percent=D("3")))
+	assert (proposal.cover_days, proposal.shelf_life_days, proposal.newsvendor_qty) == (1, 3, 12)
+	life_sd = 4 * math.sqrt(3)
+	assert proposal.stock_qty == 12
+	assert proposal.expected_waste == pytest.approx(normal_leftover(30, life_sd, 12), abs=1e-3)
+	assert proposal.expected_loss_percent < 0.2  # 12 units against 30 expected over three days
+	once = propose_order(OrderInput("MILK", Demand(10.0, 4.0), 3, D("3.00"), D("1.00"), target_percent=D("100"), cover_days=3))
+	assert once.newsvendor_qty == math.ceil(30 + life_sd * NormalDist().inv_cdf(2 / 3)) and once.expected_waste > 1
+	assert propose_order(OrderInput("MILK", Demand(10.0, 4.0), 3, D("3"), D("1"), cover_days=10)).cover_days == 3
+
+
 def test_stock_on_hand_and_the_explanation() -> None:
-	line = OrderInput("MILK", Demand(10.0, 4.0), 2, D("3.00"), D("1.00"), on_hand=D("5"), target_percent=D("50"))
+	line = OrderInput("MILK", Demand(10.0, 4.0), 2, D("3.00"), D("1.00"), on_hand=D("5"), target_percent=D("50"), cover_days=2)
 	proposal = propose_order(line)
 	assert proposal.order_qty == proposal.stock_qty - 5
-	assert proposal.explanation.startswith("sells 10.0 a day (sd 4.0); a delivery sells for 2 days: 20.0 expected, normal")
+	assert proposal.explanation.startswith(
+		"sells 10.0 a day (sd 4.0); a delivery covers 2 days until the next and keeps 2: 20.0 expected, normal"
+	)
 	assert "margin 2.00 against waste 1.00 a unit: critical ratio 0.67" in proposal.explanation
 	assert proposal.explanation.endswith(f"5 usable on hand: order {proposal.order_qty}")
 
@@ -102,7 +119,7 @@ def test_edges() -> None:
 	nothing = propose_order(OrderInput("NEW", Demand(0.0, 0.0), 3, D("2"), D("1")))
 	assert (nothing.order_qty, nothing.distribution) == (0, "none")
 	assert "no sales in the history" in nothing.explanation
-	week = propose_order(OrderInput("CHEESE", Demand(2.0, 1.0), 30, D("5"), D("3"), target_percent=D("100")))
-	assert week.sell_days == 7  # a delivery is sized for a week of sales at most
+	weekly = propose_order(OrderInput("CHEESE", Demand(2.0, 1.0), 30, D("5"), D("3"), target_percent=D("100"), cover_days=7))
+	assert (weekly.cover_days, weekly.shelf_life_days, weekly.expected_demand) == (7, 30, 14.0)
 	loss_leader = propose_order(OrderInput("BANANA", Demand(5.0, 1.0), 2, D("1.00"), D("1.20")))
 	assert loss_leader.critical_ratio == 0 and loss_leader.stock_qty == 0

@@ -19,7 +19,9 @@ def execute(filters: dict | None = None) -> tuple[list[dict], list[dict]]:
 	history = cint(filters.history_days) or 28
 	if not 7 <= history <= 365:
 		frappe.throw(_("History must be 7 to 365 days, not {0}").format(history))
-	lines = order_proposals(FrappeDatabase(), as_of, filters.store or None, history, cint(filters.lead_days) or 1)
+	lines = order_proposals(
+		FrappeDatabase(), as_of, filters.store or None, history, cint(filters.lead_days) or 1, cint(filters.cover_days) or 1
+	)
 	rows = [line.as_row() for line in lines if line.proposal.order_qty or not filters.only_orders]
 	return columns(), rows
 
@@ -31,7 +33,8 @@ def columns() -> list[dict]:
 		{"fieldname": "item_name", "label": _("Item Name"), "fieldtype": "Data", "width": 160},
 		{"fieldname": "item_group", "label": _("Item Group"), "fieldtype": "Link", "options": "Item Group", "width": 110},
 		{"fieldname": "mean_daily", "label": _("Sells a Day"), "fieldtype": "Float", "precision": 1, "width": 90},
-		{"fieldname": "sell_days", "label": _("Sell Days"), "fieldtype": "Int", "width": 80},
+		{"fieldname": "cover_days", "label": _("Days Covered"), "fieldtype": "Int", "width": 90},
+		{"fieldname": "shelf_life_days", "label": _("Keeps (Days)"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "critical_ratio", "label": _("Critical Ratio"), "fieldtype": "Float", "precision": 2, "width": 100},
 		{"fieldname": "newsvendor_qty", "label": _("Best Stock"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "stock_qty", "label": _("Stock within Target"), "fieldtype": "Int", "width": 120},
