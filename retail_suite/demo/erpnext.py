@@ -23,8 +23,13 @@ Progress = Callable[[str, int, int], None]
 RECONCILIATION_LINES = 400  # lines per opening-stock document: ERPNext submits each line's ledger entries
 
 
-def create_demo_masters(config: DemoConfig, progress: Progress | None = None) -> dict[str, int]:
-	"""Create (or complete) the demo chain on the current site; returns documents created per doctype."""
+def create_demo_masters(
+	config: DemoConfig, progress: Progress | None = None, with_programme: bool = True
+) -> dict[str, int]:
+	"""Create (or complete) the demo chain on the current site; returns documents created per doctype.
+
+	`with_programme`: also the demo's promotions, tag rules and birthday campaign (the live tests' chain
+	leaves them out: running promotions would price every test's till traffic)."""
 	report = progress or (lambda stage, done, total: None)
 	chain = generate_chain(config)
 	created: dict[str, int] = {}
@@ -62,8 +67,9 @@ def create_demo_masters(config: DemoConfig, progress: Progress | None = None) ->
 
 	create_opening_stock(chain, company, abbr, count, report)
 	frappe.db.commit()
-	ensure_promotions_and_membership(chain, company, count)
-	frappe.db.commit()
+	if with_programme:
+		ensure_promotions_and_membership(chain, company, count)
+		frappe.db.commit()
 	return created
 
 

@@ -60,7 +60,7 @@ def demo_chain():
 		start_date=frappe.utils.getdate(),
 	)
 	if DEMO is None:
-		create_demo_masters(config)
+		create_demo_masters(config, with_programme=False)
 		frappe.db.commit()
 		DEMO = generate_chain(config)
 	return DEMO
