@@ -7,6 +7,7 @@ queue, one job per site at a time (deduplicated), with progress published to the
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -160,9 +161,25 @@ def post_shrink(doc: Any) -> None:
 		for row in entry.items:
 			row.retail_store = doc.store
 	entry.flags.ignore_permissions = True
-	entry.insert()
-	entry.submit()
+	with _as_system():  # ERPNext makes the batch bundles as the session user; a Store Manager is no Stock User
+		entry.insert()
+		entry.submit()
 	doc.db_set({"stock_entry": entry.name, "posting_status": "Posted", "posting_error": None})
+
+
+@contextmanager
+def _as_system():
+	"""Post ERPNext's documents as Administrator: the user was allowed to submit the shrink entry, and ERPNext
+	creates the documents behind a Stock Entry (Serial and Batch Bundles) with the session user's rights."""
+	user = frappe.session.user
+	if user == "Administrator":
+		yield
+		return
+	frappe.set_user("Administrator")
+	try:
+		yield
+	finally:
+		frappe.set_user(user)
 
 
 def cancel_shrink(doc: Any) -> None:
@@ -172,7 +189,8 @@ def cancel_shrink(doc: Any) -> None:
 	entry = frappe.get_doc("Stock Entry", doc.stock_entry)
 	if entry.docstatus == 1:
 		entry.flags.ignore_permissions = True
-		entry.cancel()
+		with _as_system():
+			entry.cancel()
 
 
 # --- install ---------------------------------------------------------------------------------------------
