@@ -132,10 +132,11 @@ class _Series:
 		found = list(map(self.index.get, map(itemgetter("series"), rows)))
 		for number, position in enumerate(found):
 			if position is None:
-				row = rows[number]
-				found[number] = self.index.get(row["series"])
+				key = rows[number]["series"]
+				found[number] = self.index.get(key)
 				if found[number] is None:
-					found[number] = self.add(row["store"], row["item_code"])
+					store, item = key.split("\t", 1)
+					found[number] = self.add(store, item)
 		return np.array(found, dtype=np.int64)
 
 
@@ -170,7 +171,7 @@ def read_day(db: Database, day: date, store: str | None = None) -> list[dict]:
 	store_filter = "AND sales_day.store = %s" if store else ""
 	return db.sql(
 		f"""
-		SELECT CONCAT(sales_day.store, '\t', sales_day.item_code) AS series, sales_day.store, sales_day.item_code,
+		SELECT CONCAT(sales_day.store, '\t', sales_day.item_code) AS series,
 			CAST(sales_day.sold_qty AS DOUBLE) AS sold_qty, sales_day.stockout
 		FROM `tabRetail Item Sales Day` sales_day
 		WHERE sales_day.name >= %s AND sales_day.name < %s {store_filter}
