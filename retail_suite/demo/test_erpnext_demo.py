@@ -62,4 +62,4 @@ class TestERPNextDemo(FrappeTestCase):
 			frappe.db.get_value("Customer", {"retail_phone": member.phone}, "retail_card_number"),
 			member.card_number,
 		)
-		self.assertEqual(create_demo_masters(chain.config), {})
+		self.assertEqual(create_demo_masters(chain.config, with_programme=False), {})
