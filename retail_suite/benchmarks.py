@@ -22,6 +22,7 @@ from retail_suite.config import DatabaseSettings
 from retail_suite.db import schema
 from retail_suite.db.mariadb_db import MariaDBDatabase, drop_database, ensure_database
 from retail_suite.db.port import insert_rows
+from retail_suite.db.scratch import scratch_database
 from retail_suite.demo.chain import DemoConfig, generate_chain
 from retail_suite.demo.standalone import write_chain
 
@@ -289,16 +290,9 @@ def _member_benchmarks(settings: DatabaseSettings, members: int, log: Callable[[
 	recompute over the whole log (one run each: the data is rebuilt for every run)."""
 	from retail_suite.membership.benchmark import INCREMENTAL_TARGET_SECONDS, benchmark_member_tags
 
-	scratch = settings.with_database(f"rs_bench_{uuid.uuid4().hex[:8]}")
-	try:
-		ensure_database(scratch)
-		db = MariaDBDatabase(scratch)
-		schema.migrate(db)
+	with scratch_database(settings, "members") as db:
 		log(f"member tags: {members:,} members, 30 days × 20,000 transactions of history, then one more day")
 		figures = benchmark_member_tags(db, members=members, log=log)
-		db.close()
-	finally:
-		drop_database(scratch)
 	incremental, full = figures["incremental"], figures["full"]
 	return [
 		Measurement(

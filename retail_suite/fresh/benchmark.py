@@ -17,7 +17,6 @@ import random
 import resource
 import sys
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -142,23 +141,9 @@ def benchmark_expiry_job(
 
 def main(argv: list[str]) -> int:
 	"""Run the benchmark on a throwaway database beside RETAIL_SUITE_DB's, then drop it."""
-	from retail_suite.config import parse_db_url
-	from retail_suite.db import schema
-	from retail_suite.db.mariadb_db import MariaDBDatabase, drop_database, ensure_database
+	from retail_suite.db.scratch import benchmark_main
 
-	sizes = [int(value) for value in argv[:2]]
-	scratch = parse_db_url(None).with_database(f"rs_bench_fresh_{uuid.uuid4().hex[:6]}")
-	ensure_database(scratch)
-	try:
-		db = MariaDBDatabase(scratch)
-		schema.migrate(db)
-		figures = benchmark_expiry_job(db, *sizes)
-		db.close()
-		for key, value in figures.items():
-			print(f"{key}: {value}")
-	finally:
-		drop_database(scratch)
-	return 0
+	return benchmark_main(benchmark_expiry_job, argv, "fresh", 2, show=True)
 
 
 if __name__ == "__main__":

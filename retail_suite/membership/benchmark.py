@@ -18,7 +18,6 @@ import resource
 import sys
 import time
 import tracemalloc
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -355,21 +354,9 @@ def benchmark_member_tags(
 
 def main(argv: list[str]) -> int:
 	"""Run the benchmark on a throwaway database beside RETAIL_SUITE_DB's, then drop it."""
-	from retail_suite.config import parse_db_url
-	from retail_suite.db import schema
-	from retail_suite.db.mariadb_db import MariaDBDatabase, drop_database, ensure_database
+	from retail_suite.db.scratch import benchmark_main
 
-	sizes = [int(value) for value in argv[:3]]
-	scratch = parse_db_url(None).with_database(f"rs_bench_members_{uuid.uuid4().hex[:6]}")
-	ensure_database(scratch)
-	try:
-		db = MariaDBDatabase(scratch)
-		schema.migrate(db)
-		benchmark_member_tags(db, *sizes)
-		db.close()
-	finally:
-		drop_database(scratch)
-	return 0
+	return benchmark_main(benchmark_member_tags, argv, "members", 3)
 
 
 if __name__ == "__main__":
