@@ -156,6 +156,16 @@ class Till:
 	#: sales per member so far: regulars pay a little with points now and then
 	member_sales: dict[str, int] = field(default_factory=dict)
 
+	def basket(self, lines: list[dict[str, Any]]) -> dict[str, Any]:
+		"""The engine's basket for record lines (each with its item group)."""
+		return {
+			"lines": [
+				{"line_id": line["line_id"], "item_code": line["item_code"], "item_group": self.groups.get(line["item_code"]),
+					"qty": str(line["qty"]), "unit_price": str(line["unit_price"])}
+				for line in lines
+			]
+		}
+
 	def context(self, record: dict[str, Any], store: Store) -> dict[str, Any]:
 		"""The engine's context for a record: the store's clock, the member, their tags and coupons."""
 		member = record.get("member")
@@ -319,13 +329,7 @@ def _apply_promotions(record: dict[str, Any], store: Store, till: Till, truth: T
 	sold = [line for line in record["lines"] if not line.get("returned")]
 	result = evaluate(
 		till.promotions,
-		{
-			"lines": [
-				{"line_id": line["line_id"], "item_code": line["item_code"], "item_group": till.groups.get(line["item_code"]),
-					"qty": str(line["qty"]), "unit_price": str(line["unit_price"])}
-				for line in sold
-			]
-		},
+		till.basket(sold),
 		till.context(record, store),
 	)
 	for line, priced in zip(sold, result["lines"], strict=True):
@@ -350,8 +354,7 @@ def _promoted(record: dict[str, Any], store: Store, till: Till) -> bool:
 		return False
 	result = evaluate(
 		till.promotions,
-		{"lines": [{"line_id": line["line_id"], "item_code": line["item_code"], "item_group": till.groups.get(line["item_code"]),
-			"qty": str(line["qty"]), "unit_price": str(line["unit_price"])} for line in record["lines"]]},
+		till.basket(record["lines"]),
 		till.context(record, store),
 	)
 	till.promoted_now = {
