@@ -21,6 +21,7 @@ lines with their reasons, and the supplier ratings.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -47,6 +48,40 @@ class PurchaseHistory:
 	open_qty: dict[tuple[str, str], float] = field(default_factory=dict)
 	#: (item, warehouse) -> quantity received from the first replayed day on
 	received_qty: dict[tuple[str, str], float] = field(default_factory=dict)
+
+
+#: columns of the purchasing rows a demo or a test writes as a site holds them (the app only reads them)
+PURCHASE_ORDER_COLUMNS = (
+	"name", "supplier", "company", "transaction_date", "schedule_date", "status", "per_received", "set_warehouse",
+	"docstatus", "creation", "modified", "owner", "modified_by",
+)  # fmt: skip
+PURCHASE_ORDER_ITEM_COLUMNS = (
+	"name", "parent", "parentfield", "parenttype", "idx", "item_code", "qty", "stock_qty", "received_qty", "uom",
+	"conversion_factor", "rate", "schedule_date", "warehouse", "docstatus", "creation", "modified", "owner",
+	"modified_by",
+)  # fmt: skip
+PURCHASE_RECEIPT_COLUMNS = (
+	"name", "supplier", "company", "posting_date", "is_return", "status", "docstatus", "creation", "modified", "owner",
+	"modified_by",
+)  # fmt: skip
+PURCHASE_RECEIPT_ITEM_COLUMNS = (
+	"name", "parent", "parentfield", "parenttype", "idx", "item_code", "received_qty", "qty", "stock_qty", "warehouse",
+	"purchase_order", "purchase_order_item", "rate", "docstatus", "creation", "modified", "owner", "modified_by",
+)  # fmt: skip
+
+
+def write_purchasing(
+	db: Database,
+	orders: Sequence[tuple],
+	order_lines: Sequence[tuple],
+	receipts: Sequence[tuple] = (),
+	receipt_lines: Sequence[tuple] = (),
+) -> None:
+	"""Purchase Orders and Receipts with their lines, rows in the order of the *_COLUMNS above."""
+	insert_rows(db, "tabPurchase Order", PURCHASE_ORDER_COLUMNS, orders)
+	insert_rows(db, "tabPurchase Order Item", PURCHASE_ORDER_ITEM_COLUMNS, order_lines)
+	insert_rows(db, "tabPurchase Receipt", PURCHASE_RECEIPT_COLUMNS, receipts)
+	insert_rows(db, "tabPurchase Receipt Item", PURCHASE_RECEIPT_ITEM_COLUMNS, receipt_lines)
 
 
 def write_purchase_history(db: Database, chain: Chain, as_of: date) -> PurchaseHistory:
@@ -159,95 +194,7 @@ def write_purchase_history(db: Database, chain: Chain, as_of: date) -> PurchaseH
 					]
 				day += timedelta(days=7)
 	with db.transaction():
-		insert_rows(
-			db,
-			"tabPurchase Order",
-			(
-				"name",
-				"supplier",
-				"company",
-				"transaction_date",
-				"schedule_date",
-				"status",
-				"per_received",
-				"set_warehouse",
-				"docstatus",
-				"creation",
-				"modified",
-				"owner",
-				"modified_by",
-			),
-			orders,
-		)
-		insert_rows(
-			db,
-			"tabPurchase Order Item",
-			(
-				"name",
-				"parent",
-				"parentfield",
-				"parenttype",
-				"idx",
-				"item_code",
-				"qty",
-				"stock_qty",
-				"received_qty",
-				"uom",
-				"conversion_factor",
-				"rate",
-				"schedule_date",
-				"warehouse",
-				"docstatus",
-				"creation",
-				"modified",
-				"owner",
-				"modified_by",
-			),
-			order_lines,
-		)
-		insert_rows(
-			db,
-			"tabPurchase Receipt",
-			(
-				"name",
-				"supplier",
-				"company",
-				"posting_date",
-				"is_return",
-				"status",
-				"docstatus",
-				"creation",
-				"modified",
-				"owner",
-				"modified_by",
-			),
-			receipts,
-		)
-		insert_rows(
-			db,
-			"tabPurchase Receipt Item",
-			(
-				"name",
-				"parent",
-				"parentfield",
-				"parenttype",
-				"idx",
-				"item_code",
-				"received_qty",
-				"qty",
-				"stock_qty",
-				"warehouse",
-				"purchase_order",
-				"purchase_order_item",
-				"rate",
-				"docstatus",
-				"creation",
-				"modified",
-				"owner",
-				"modified_by",
-			),
-			receipt_lines,
-		)
+		write_purchasing(db, orders, order_lines, receipts, receipt_lines)
 	history.orders = len(orders)
 	history.receipts = len(receipts)
 	return history

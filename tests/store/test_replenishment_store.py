@@ -15,6 +15,7 @@ from retail_suite.db import schema
 from retail_suite.db.mariadb_db import MariaDBDatabase
 from retail_suite.db.port import Database, insert_rows
 from retail_suite.demo.chain import Chain, DemoConfig, generate_chain
+from retail_suite.demo.replenishment import write_purchasing
 from retail_suite.demo.standalone import warehouse_name, write_chain
 from retail_suite.replenishment.demand import advance_forecasts
 from retail_suite.replenishment.forecast import Policy, SeriesState, plan_orders, smooth_series
@@ -323,144 +324,23 @@ def purchasing(db: Database, a: str, b: str, c: str, warehouse: str) -> None:
 		("PR-A4", date(2026, 2, 20), [("PR-A4-1", "PO-A4", "A4-1", a, 100)]),
 	]
 	standard = (STAMP, STAMP, OWNER, OWNER)
-	insert_rows(
+	write_purchasing(
 		db,
-		"tabPurchase Order",
-		(
-			"name",
-			"supplier",
-			"company",
-			"transaction_date",
-			"schedule_date",
-			"status",
-			"docstatus",
-			"set_warehouse",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
-		),
 		[
-			(
-				name,
-				supplier,
-				"Retail Demo Co",
-				day,
-				max(line[4] for line in lines),
-				status,
-				docstatus,
-				warehouse,
-				*standard,
-			)
+			(name, supplier, "Retail Demo Co", day, max(line[4] for line in lines), status,
+				100.0 if status == "Completed" else 0.0, warehouse, docstatus, *standard)
 			for name, supplier, day, status, docstatus, lines in orders
 		],
-	)
-	insert_rows(
-		db,
-		"tabPurchase Order Item",
-		(
-			"name",
-			"parent",
-			"parentfield",
-			"parenttype",
-			"idx",
-			"item_code",
-			"qty",
-			"stock_qty",
-			"received_qty",
-			"uom",
-			"conversion_factor",
-			"rate",
-			"schedule_date",
-			"warehouse",
-			"docstatus",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
-		),
 		[
-			(
-				line,
-				name,
-				"items",
-				"Purchase Order",
-				idx,
-				item,
-				qty,
-				qty,
-				received,
-				"Nos",
-				1,
-				D(rate),
-				due,
-				warehouse,
-				docstatus,
-				*standard,
-			)
+			(line, name, "items", "Purchase Order", idx, item, qty, qty, received, "Nos", 1, D(rate), due, warehouse,
+				docstatus, *standard)
 			for name, _, _, _, docstatus, lines in orders
 			for idx, (line, item, qty, rate, due, received) in enumerate(lines, 1)
 		],
-	)
-	insert_rows(
-		db,
-		"tabPurchase Receipt",
-		(
-			"name",
-			"supplier",
-			"company",
-			"posting_date",
-			"is_return",
-			"status",
-			"docstatus",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
-		),
 		[(name, "SUP-0001", "Retail Demo Co", day, 0, "To Bill", 1, *standard) for name, day, _ in receipts],
-	)
-	insert_rows(
-		db,
-		"tabPurchase Receipt Item",
-		(
-			"name",
-			"parent",
-			"parentfield",
-			"parenttype",
-			"idx",
-			"item_code",
-			"received_qty",
-			"qty",
-			"stock_qty",
-			"warehouse",
-			"purchase_order",
-			"purchase_order_item",
-			"rate",
-			"docstatus",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
-		),
 		[
-			(
-				line,
-				name,
-				"items",
-				"Purchase Receipt",
-				idx,
-				item,
-				qty,
-				qty,
-				qty,
-				warehouse,
-				order,
-				order_line,
-				D("1"),
-				1,
-				*standard,
-			)
+			(line, name, "items", "Purchase Receipt", idx, item, qty, qty, qty, warehouse, order, order_line, D("1"), 1,
+				*standard)
 			for name, _, lines in receipts
 			for idx, (line, order, order_line, item, qty) in enumerate(lines, 1)
 		],
