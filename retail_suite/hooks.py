@@ -54,6 +54,11 @@ fixtures: list[dict] = []
 # ERPNext's POS page: member tags under the customer (page_js extends the page, nothing copied)
 page_js = {"point-of-sale": "public/js/pos_retail.js"}
 
+# ERPNext's POS page reads GS1 fresh labels: the scan's batch, refused when expired or blocked (till/erpnext_pos.py)
+override_whitelisted_methods = {
+	"erpnext.selling.page.point_of_sale.point_of_sale.get_items": "retail_suite.till.erpnext_pos.get_items",
+}
+
 app_include_js = ["/assets/retail_suite/js/retail_barcode.js", "/assets/retail_suite/js/retail_promotions.js"]
 
 export_python_type_annotations = True
