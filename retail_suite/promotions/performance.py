@@ -8,6 +8,7 @@ as far as the log goes): incremental = sales on the promotion's days − the ave
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -58,9 +59,10 @@ def _days(first: date, last: date) -> list[date]:
 
 
 def promotion_performance(
-	db: Database, first_day: date, last_day: date, store: str | None = None
+	db: Database, first_day: date, last_day: date, store: str | None = None, only: Collection[str] | None = None
 ) -> list[PromotionPerformance]:
-	"""One row per promotion that ran (or was used) between first_day and last_day, optionally in one store."""
+	"""One row per promotion that ran (or was used) between first_day and last_day, optionally in one store
+	and of the promotions named in `only`."""
 	store_filter = " AND txn.store = %s" if store else ""
 	store_params = [store] if store else []
 	used: dict[str, tuple[int, Decimal]] = {}
@@ -76,6 +78,8 @@ def promotion_performance(
 	history_start = db.sql("SELECT MIN(txn.business_day) AS first FROM `tabPOS Transaction` txn")[0]["first"]
 	results = []
 	for definition in load_promotions(db, first_day, last_day, store=store):
+		if only is not None and definition["name"] not in only:
+			continue
 		promotion = compile_promotion(definition)
 		# a day counts when the promotion was open at some hour of it
 		active = [
@@ -117,11 +121,13 @@ def _open_on(promotion: Any, day: date) -> bool:
 def _sales_by_day(
 	db: Database, definition: dict[str, Any], first_day: date, last_day: date, store: str | None
 ) -> dict[date, Decimal]:
-	"""Net sales (sales less returns) of the promotion's items per business day."""
+	"""Net sales (sales less returns) of the promotion's items per business day (of its batches only, for a
+	promotion that lists batches: a fresh markdown)."""
 	items = list(definition.get("items") or []) + [
 		part["item_code"] for part in definition.get("components") or []
 	]
 	groups = list(definition.get("item_groups") or [])
+	batches = list(definition.get("batches") or [])
 	conditions = []
 	params: list[Any] = [first_day, last_day]
 	if items:
@@ -131,6 +137,9 @@ def _sales_by_day(
 		conditions.append("item.item_group IN " + in_placeholders(groups))
 		params += groups
 	target = (" AND (" + " OR ".join(conditions) + ")") if conditions else ""
+	if batches:
+		target += " AND line.batch_no IN " + in_placeholders(batches)
+		params += batches
 	store_filter = ""
 	if store:
 		store_filter = " AND txn.store = %s"
