@@ -18,6 +18,12 @@ from retail_suite.till.barcode import make_ean13
 
 LIMITS = {"stores": (1, 200), "skus": (50, 1_000_000), "members": (0, 5_000_000), "days": (1, 366)}
 
+#: what the demo tills do (traffic.py draws from these): transactions per terminal and business day at traffic
+#: 1.0, (lines per basket, weight) and (units per line, weight) of a sale
+TILL_TRANSACTIONS_PER_TERMINAL_DAY = 130
+BASKET_LINES: tuple[tuple[int, int], ...] = ((1, 22), (2, 20), (3, 18), (4, 14), (5, 12), (6, 8), (8, 6))
+LINE_UNITS: tuple[tuple[int, int], ...] = ((1, 70), (2, 20), (3, 7), (4, 3))
+
 
 @dataclass(frozen=True)
 class DemoConfig:
@@ -384,9 +390,27 @@ def _items(
 	tick("grocery", ambient % 1000)
 
 
+def till_units_per_day(chain: Chain) -> Callable[[Item, Store], float]:
+	"""What the demo tills sell of an item in a store on an average business day (an estimate, before any
+	promotion): each basket line picks an item by its `daily_demand` among all items, so the item's share of
+	the store's lines times the units of a line. At the demo's traffic this is far below `daily_demand`."""
+	weight = sum(max(item.daily_demand, 0.01) for item in chain.items) or 1.0
+	lines = sum(size * share for size, share in BASKET_LINES) / sum(share for _size, share in BASKET_LINES)
+	units = sum(qty * share for qty, share in LINE_UNITS) / sum(share for _qty, share in LINE_UNITS)
+	per_line = lines * units * TILL_TRANSACTIONS_PER_TERMINAL_DAY / weight
+
+	def estimate(item: Item, store: Store) -> float:
+		return max(item.daily_demand, 0.01) * store.traffic * len(store.terminals) * per_line
+
+	return estimate
+
+
 def _opening_stock(config: DemoConfig, rng: random.Random, chain: Chain) -> tuple[list[Batch], list[StockLine]]:
-	"""Opening stock per store: days of cover for ambient goods, two dated batches per fresh item."""
+	"""Opening stock per store: days of cover for ambient goods; for a fresh item up to two dated batches of
+	about half a day to a day of what the tills sell each (one near its expiry, one delivered yesterday), so
+	the replay does not start by throwing away stock the tills never reach."""
 	suppliers = {supplier.code: supplier for supplier in chain.suppliers}
+	till_units = till_units_per_day(chain)
 	batches: list[Batch] = []
 	stock: list[StockLine] = []
 	for store in chain.stores:
@@ -395,8 +419,13 @@ def _opening_stock(config: DemoConfig, rng: random.Random, chain: Chain) -> tupl
 			lead_time = suppliers[item.supplier].lead_time_days
 			if item.is_fresh:
 				qty = 0.0
-				for age in (1, max(2, item.shelf_life_days - 1)):
-					batch_qty = float(max(1, round(demand * rng.uniform(1.0, 2.0))))
+				sold = till_units(item, store)
+				for age in (max(2, item.shelf_life_days - 1), 1):
+					batch_qty = float(round(sold * rng.uniform(0.5, 1.0)))
+					if age == 1:
+						batch_qty = max(1.0, batch_qty)  # every fresh item is on the shelf on the first day
+					if batch_qty <= 0:
+						continue
 					made = config.start_date - timedelta(days=age)
 					batches.append(
 						Batch(
