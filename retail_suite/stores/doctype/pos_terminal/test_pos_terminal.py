@@ -6,6 +6,9 @@ from frappe.tests.utils import FrappeTestCase
 
 from retail_suite.tests.utils import make_store, make_user
 
+#: make_store uses ERPNext's _Test Company and _Test Warehouse: `run-tests --module` builds only these records
+test_dependencies = ["Warehouse"]
+
 
 def make_terminal(store: str, code: str, **overrides):
 	return frappe.get_doc(

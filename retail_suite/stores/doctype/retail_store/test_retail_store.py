@@ -8,6 +8,9 @@ from retail_suite.setup.custom_fields import ACCOUNTING_DIMENSIONS, CUSTOM_FIELD
 from retail_suite.setup.roles import RETAIL_ROLES
 from retail_suite.tests.utils import demo_chain, make_store, make_user
 
+#: make_store uses ERPNext's _Test Company and _Test Warehouse: `run-tests --module` builds only these records
+test_dependencies = ["Warehouse"]
+
 
 class TestRetailStore(FrappeTestCase):
 	def test_store_is_named_by_its_code(self) -> None:
