@@ -203,7 +203,9 @@ def compute_ratings(db: Database, as_of: date, window_days: int = WINDOW_DAYS) -
 
 
 def rate_suppliers(db: Database, as_of: date, window_days: int = WINDOW_DAYS) -> dict[str, SupplierRating]:
-	"""Compute and write every supplier's rating (Retail Supplier Rating is replaced whole)."""
+	"""Compute and write every supplier's rating (Retail Supplier Rating is replaced whole). A figure without
+	its basis (no lines due, no deliveries, no item ordered twice) is written as 0, as Frappe keeps numbers
+	(NOT NULL): the counts beside it (lines due, deliveries, items compared) say whether it means anything."""
 	ratings = compute_ratings(db, as_of, window_days)
 	now = datetime.now()
 	window_from = as_of - timedelta(days=window_days)
@@ -216,16 +218,16 @@ def rate_suppliers(db: Database, as_of: date, window_days: int = WINDOW_DAYS) ->
 			found.orders,
 			found.lines_due,
 			found.lines_on_time,
-			found.on_time_rate,
+			found.on_time_rate or 0.0,
 			found.ordered_qty,
 			found.received_qty,
-			found.fill_rate,
+			found.fill_rate or 0.0,
 			found.deliveries,
-			found.lead_time_mean,
-			found.lead_time_std,
+			found.lead_time_mean or 0.0,
+			found.lead_time_std or 0.0,
 			found.items_compared,
 			found.items_price_up,
-			found.price_change_percent,
+			found.price_change_percent or 0.0,
 			len(found.late_orders),
 			max((late.days_late for late in found.late_orders), default=0),
 			"\n".join(

@@ -416,6 +416,12 @@ def test_supplier_rating_from_orders_and_receipts(db: MariaDBDatabase, chain: Ch
 	# a day earlier nothing was late yet, and PO-A5 was not due
 	earlier = compute_ratings(db, date(2026, 2, 27))["SUP-0001"]
 	assert (earlier.lines_due, earlier.lines_on_time, earlier.late_orders) == (6, 4, [])
+	# on 10 March SUP-0002's order is 5 days past due: rated with nothing delivered, its lead time and price
+	# change written as 0 (Frappe's numbers are NOT NULL), its deliveries 0 saying there is no lead time yet
+	rate_suppliers(db, date(2026, 3, 10))
+	second = db.sql("SELECT * FROM `tabRetail Supplier Rating` rating WHERE rating.name = 'SUP-0002'")[0]
+	assert (second["lines_due"], second["deliveries"], second["late_open_orders"], second["most_days_late"]) == (1, 0, 1, 5)
+	assert [float(second[key]) for key in ("on_time_rate", "fill_rate", "lead_time_mean", "lead_time_std", "price_change_percent")] == [0.0] * 5
 
 
 def test_replenishment_run_writes_the_expected_suggestions(db: MariaDBDatabase, chain: Chain) -> None:

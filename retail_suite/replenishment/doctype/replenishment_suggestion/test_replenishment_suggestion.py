@@ -183,3 +183,87 @@ class TestReplenishmentSuggestion(FrappeTestCase):
 		chain_manager = make_user("replenish-retail-manager@example.com", ["Retail Manager"])
 		frappe.set_user(chain_manager)
 		check_store_access(None)
+
+	def test_3_supplier_rating_from_real_orders_and_receipts(self) -> None:
+		"""Two suppliers of our own: one delivers 6 days after ordering, a day late and 8 of 10 (the 2 still to
+		come keep its order open, 15 days past due); the other has an order 5 days past due and nothing received. Rated from submitted ERPNext documents, in the rating the
+		replenishment run writes and in the Supplier Performance report."""
+		from erpnext.buying.doctype.purchase_order.purchase_order import make_purchase_receipt
+
+		from retail_suite.db.frappe_db import FrappeDatabase
+		from retail_suite.replenishment.report.supplier_performance.supplier_performance import execute
+		from retail_suite.replenishment.suppliers import compute_ratings, rate_suppliers
+
+		company = demo_chain().config.company
+		late_one, prompt_one = "Retail Test Supplier Late", "Retail Test Supplier Short"
+		for name in (late_one, prompt_one):
+			for order in frappe.get_all("Purchase Order", {"supplier": name}, ["name", "docstatus"]):
+				for receipt in frappe.get_all("Purchase Receipt Item", {"purchase_order": order.name}, pluck="parent"):
+					document = frappe.get_doc("Purchase Receipt", receipt)
+					if document.docstatus == 1:
+						document.cancel()
+					frappe.delete_doc("Purchase Receipt", receipt, force=True, ignore_permissions=True)
+				document = frappe.get_doc("Purchase Order", order.name)
+				if document.docstatus == 1:
+					document.cancel()
+				frappe.delete_doc("Purchase Order", order.name, force=True, ignore_permissions=True)
+			if not frappe.db.exists("Supplier", name):
+				frappe.get_doc({"doctype": "Supplier", "supplier_name": name, "supplier_group": frappe.db.get_value(
+					"Supplier Group", {"is_group": 0}, "name")}).insert(ignore_permissions=True)
+
+		def order(supplier: str, ordered_days_ago: int, due_days_ago: int) -> frappe.model.document.Document:
+			document = frappe.get_doc(
+				{
+					"doctype": "Purchase Order",
+					"supplier": supplier,
+					"company": company,
+					"transaction_date": TODAY - timedelta(days=ordered_days_ago),
+					"schedule_date": TODAY - timedelta(days=due_days_ago),
+					"set_warehouse": self.warehouse,
+					"items": [{"item_code": self.items[0], "qty": 10, "rate": 2.5, "warehouse": self.warehouse,
+						"schedule_date": TODAY - timedelta(days=due_days_ago)}],
+				}
+			)
+			document.insert(ignore_permissions=True)
+			document.submit()
+			return document
+
+		delivered = order(prompt_one, 20, 15)
+		receipt = make_purchase_receipt(delivered.name)
+		receipt.set_posting_time = 1
+		receipt.posting_date = TODAY - timedelta(days=14)
+		receipt.items[0].qty = 8
+		receipt.insert(ignore_permissions=True)
+		receipt.submit()
+		pending = order(late_one, 9, 5)
+		frappe.db.commit()
+
+		ratings = compute_ratings(FrappeDatabase(), TODAY)
+		short = ratings[prompt_one]
+		self.assertEqual((short.orders, short.lines_due, short.lines_on_time), (1, 1, 0))
+		self.assertEqual((short.ordered_qty, short.received_qty, short.fill_rate), (10.0, 8.0, 80.0))
+		self.assertEqual((short.deliveries, short.lead_time_mean), (1, 6.0))
+		self.assertEqual([(o.purchase_order, o.days_late, o.open_qty) for o in short.late_orders], [(delivered.name, 15, 2.0)])
+		late = ratings[late_one]
+		self.assertEqual([(o.purchase_order, o.days_late, o.open_qty) for o in late.late_orders], [(pending.name, 5, 10.0)])
+		self.assertEqual(late.on_time_rate, 0.0)
+		# written as the replenishment run writes it: a supplier without deliveries has no lead time yet (0, not NULL)
+		rate_suppliers(FrappeDatabase(), TODAY)
+		self.assertEqual(
+			frappe.db.get_value("Retail Supplier Rating", late_one, ["deliveries", "lead_time_mean", "late_open_orders", "most_days_late"]),
+			(0, 0.0, 1, 5),
+		)
+		self.assertEqual(frappe.db.get_value("Retail Supplier Rating", prompt_one, ["deliveries", "lead_time_mean", "fill_rate"]), (1, 6.0, 80.0))
+
+		columns, rows, message, chart, summary = execute({"as_of": TODAY, "window_days": 365, "late_only": 1})
+		ours = [row for row in rows if row["supplier"] in (late_one, prompt_one)]
+		self.assertEqual(
+			[(row["indent"], row.get("purchase_order"), row.get("days_late")) for row in ours],
+			[(0, None, None), (1, pending.name, 5), (0, None, None), (1, delivered.name, 15)],
+		)
+		self.assertIn("Lead time", message)
+		self.assertIn("purchase_order", {column["fieldname"] for column in columns})
+
+		cashier = make_user("replenish-cashier@example.com", ["Retail Cashier"])
+		frappe.set_user(cashier)
+		self.assertFalse(frappe.get_doc("Report", "Supplier Performance").is_permitted())
