@@ -1,16 +1,19 @@
 """Fresh in the standalone demo: batch stock as ERPNext keeps it, markdown ladders, the expiry job, shrink
 and the loss rate against its target.
 
-Standalone there is no ERPNext to keep the stock ledger, so the demo writes the chain's opening batch
-stock the way a site holds it (a Stock Ledger Entry with its Serial and Batch Entry per batch and
-warehouse), just as `standalone.py` writes Bin for the other goods; the app itself never writes these.
+Standalone there is no ERPNext to keep the stock ledger, so the demo writes the batch moves (the chain's
+opening batches, deliveries, what the tills sold, withdrawals, damage) the way a site holds them (a Stock
+Ledger Entry with its Serial and Batch Entry per batch and warehouse), just as `standalone.py` writes Bin
+for the other goods; the app itself never writes these. `FreshDepartment` works around the POSDM replay's
+days (pipeline.posdm_section); `fresh_section` reports what it did.
 """
 
 from __future__ import annotations
 
 import random
+import time as clock
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -18,6 +21,7 @@ from retail_suite.db.port import Database, insert_rows
 from retail_suite.demo.chain import Chain
 from retail_suite.demo.report import ReportSection, Table, bar_chart
 from retail_suite.demo.standalone import warehouse_name
+from retail_suite.demo.traffic import ShelfBatch, Shelves
 from retail_suite.fresh.loss_report import chain_loss, loss_rates, order_proposals
 from retail_suite.fresh.markdowns import BatchStock, batch_stock, run_markdowns, save_ladder
 from retail_suite.fresh.shrink import confirm_withdrawal, ensure_shrink_reasons, record_shrink
@@ -121,6 +125,16 @@ DEMO_LADDERS: tuple[tuple[str, int, int, int, tuple[tuple[int, str | None, int],
 	("Meat and Fish", 5, 2, 3, ((1, None, 30), (0, None, 50), (0, "18:00", 70))),
 )
 DAMAGE_REASONS = ("Damaged", "Quality", "Theft")
+#: the demo's order proposal: the sales of the last week; a delivery every morning, sized to hold this many
+#: days' cover. The history is what the tills sold, which cannot show the customers an empty shelf turned
+#: away: sized for one day (the delivery interval) the orders shrank day after day towards nothing.
+HISTORY_DAYS = 7
+COVER_DAYS = 2
+#: how the demo's customers meet the fresh shelves (traffic.TrafficConfig): the share who also take a pack from
+#: the reduced-to-clear shelf when there is one, and the share who take another item of the group when an
+#: item's shelf is empty (the others buy something else)
+MARKDOWN_PULL = 0.2
+SUBSTITUTE_RATE = 0.6
 
 
 @dataclass
@@ -135,7 +149,14 @@ class FreshOutcome:
 	damaged: int = 0
 	delivered_units: float = 0.0
 	deliveries: int = 0
-	job_seconds: list[float] | None = None
+	#: units the tills sold from batches, and units customers brought back (not put back on a shelf: shrink)
+	sold_units: float = 0.0
+	returned_units: float = 0.0
+	job_seconds: list[float] = field(default_factory=list)
+	#: (store, item) pairs with something on the shelf, per replayed day
+	on_shelf: list[int] = field(default_factory=list)
+	#: seconds per part of the department's days: deliveries, expiry job, shelves, evening
+	seconds: dict[str, float] = field(default_factory=dict)
 
 
 def save_demo_ladders(db: Database) -> None:
@@ -163,99 +184,169 @@ def opening_batch_stock(db: Database, chain: Chain) -> int:
 		)
 
 
-def run_fresh_days(db: Database, chain: Chain) -> FreshOutcome:
-	"""Day by day over the replayed days, in each store's own time: deliveries from the order proposal, the
-	expiry job in the morning and at 18:00, expired batches counted and withdrawn, a little damage, and the
-	day's till sales taken from the batches first-expiring-first-out (as ERPNext's posting of the day would)."""
-	config = chain.config
-	rng = random.Random(config.seed * 7919 + 11)
-	outcome = FreshOutcome(job_seconds=[])
-	warehouses = {store.code: warehouse_name(chain, store.code) for store in chain.stores}
-	store_of = {warehouse: code for code, warehouse in warehouses.items()}
-	items = {item.code: item for item in chain.items if item.is_fresh}
-	sold: dict[tuple[str, date], dict[str, float]] = {}
-	for row in db.sql(
-		"SELECT txn.store, txn.business_day, line.item_code, SUM(line.direction * line.qty) AS units "
-		"FROM `tabPOS Transaction` txn JOIN `tabPOS Transaction Line` line ON line.parent = txn.name "
-		"JOIN `tabItem` item ON item.name = line.item_code WHERE item.has_batch_no = 1 "
-		"AND txn.status IN ('Audited', 'Posted') AND txn.transaction_type IN ('Sale', 'Return', 'Exchange') "
-		"GROUP BY txn.store, txn.business_day, line.item_code"
-	):
-		sold.setdefault((row["store"], row["business_day"]), {})[row["item_code"]] = float(row["units"] or 0)
-	moves = 0
-	for offset in range(config.days):
-		day = config.start_date + timedelta(days=offset)
-		# morning deliveries: the order proposal of the day (from the days before), a new batch per item
+class FreshDepartment:
+	"""The demo's fresh department, day by day around the tills, in each store's own time:
+
+	* `morning(day)`: the delivery the order proposal of the day asks for (from the audited sales of the days
+	  before), a new batch per item; the expiry job at 07:00 and 18:00 (markdown promotions for the day's
+	  ladder steps, labels, expired batches blocked and proposed for withdrawal);
+	* `shelves(day)`: what the tills may sell today: batches in date, not blocked;
+	* `evening(day)`: the day's audited till lines taken from the batches they name (what a customer brought
+	  back is not put back on a shelf: it is recorded as shrink, reason Quality), the withdrawals the stores
+	  confirmed, and a little damage.
+
+	ERPNext would post the sales' batch moves from the invoices; standalone the demo writes them as ledger
+	entries, as it writes the opening stock."""
+
+	def __init__(self, db: Database, chain: Chain) -> None:
+		self.db = db
+		self.chain = chain
+		self.rng = random.Random(chain.config.seed * 7919 + 11)
+		self.outcome = FreshOutcome()
+		self.warehouses = {store.code: warehouse_name(chain, store.code) for store in chain.stores}
+		self.store_of = {warehouse: code for code, warehouse in self.warehouses.items()}
+		self.items = {item.code: item for item in chain.items if item.is_fresh}
+		self.withdrawals: list[str] = []
+
+	def _timed(self, part: str, started: float) -> None:
+		self.outcome.seconds[part] = self.outcome.seconds.get(part, 0.0) + clock.perf_counter() - started
+
+	def open(self) -> None:
+		"""Shrink reasons, the demo's ladders and the chain's opening batches."""
+		ensure_shrink_reasons(self.db)
+		save_demo_ladders(self.db)
+		opening_batch_stock(self.db, self.chain)
+
+	def morning(self, day: date) -> None:
+		db, config, outcome = self.db, self.chain.config, self.outcome
+		offset = (day - config.start_date).days
+		started = clock.perf_counter()
 		if offset:
 			new_batches, receipts = [], []
-			for line in order_proposals(db, day, history_days=7, lead_days=0, cover_days=1):
-				if line.proposal.order_qty <= 0 or line.item_code not in items:
+			for line in order_proposals(db, day, history_days=HISTORY_DAYS, lead_days=0, cover_days=COVER_DAYS):
+				if line.proposal.order_qty <= 0 or line.item_code not in self.items:
 					continue
+				item = self.items[line.item_code]
 				batch = f"{line.item_code}-{line.store}-{day:%y%m%d}"
-				shelf_life = items[line.item_code].shelf_life_days
-				new_batches.append((batch, line.item_code, day, day + timedelta(days=shelf_life)))
-				receipts.append(BatchMove(batch, line.item_code, warehouses[line.store], float(line.proposal.order_qty), day,
-					valuation_rate=items[line.item_code].cost, company=config.company))
+				new_batches.append((batch, line.item_code, day, day + timedelta(days=item.shelf_life_days)))
+				receipts.append(BatchMove(batch, line.item_code, self.warehouses[line.store], float(line.proposal.order_qty), day,
+					valuation_rate=item.cost, company=config.company))
 				outcome.delivered_units += line.proposal.order_qty
 			with db.transaction():
 				write_batches(db, new_batches)
-				moves += write_batch_stock(db, receipts, prefix=f"RCV{offset:03d}")
+				write_batch_stock(db, receipts, prefix=f"RCV{offset:03d}")
 			outcome.deliveries += len(receipts)
+		self._timed("deliveries", started)
+		started = clock.perf_counter()
 		for moment in (time(7, 0), time(18, 0)):
+			# the 18:00 run's steps are promotions whose hours start at 18:00: made now, the tills apply them then
 			run = run_markdowns(db, datetime.combine(day, moment))
 			outcome.job_seconds.append(run.seconds)
 			outcome.markdowns += len(run.promotions_created)
 			outcome.labels += len(run.labels)
 			outcome.blocked += len(run.blocked)
-			for name in run.withdrawals:
-				withdrawn = confirm_withdrawal(db, name)
-				outcome.withdrawals += 1
-				out = [BatchMove(batch, item, warehouses[withdrawn.store], -float(qty), day) for item, batch, qty in withdrawn.lines]
-				outcome.withdrawn_units += -sum(move.qty for move in out)
-				with db.transaction():
-					moves += write_batch_stock(db, out, prefix=f"WDR{offset:03d}{moment.hour:02d}{outcome.withdrawals:05d}")
-		stock = batch_stock(db, sorted(warehouses.values()))
-		by_store_item: dict[tuple[str, str], list[BatchStock]] = {}
-		for found in stock:
-			by_store_item.setdefault((store_of[found.warehouse], found.item_code), []).append(found)
-		out_moves = []
-		for store in chain.stores:
-			# a little damage: a unit or two of what is on the shelf
-			shelf = [found for (code, _item), batches in sorted(by_store_item.items()) if code == store.code for found in batches
-				if found.expiry_date is None or found.expiry_date >= day]
-			for found in rng.sample(shelf, min(len(shelf), rng.randint(0, 2))):
-				reason = rng.choice(DAMAGE_REASONS)
-				record_shrink(db, store.code, [{"item_code": found.item_code, "batch_no": found.batch_no, "qty": 1, "reason": reason}], day)
-				out_moves.append(BatchMove(found.batch_no, found.item_code, found.warehouse, -1.0, day))
-				found_key = (store.code, found.item_code)
-				by_store_item[found_key] = [b if b is not found else _less(b, 1) for b in by_store_item[found_key]]
-				outcome.damaged += 1
-			# the day's sales, first-expiring-first-out from batches still in date
-			for item_code, units in sorted(sold.get((store.code, day), {}).items()):
-				left = units
-				for found in sorted(by_store_item.get((store.code, item_code), []), key=lambda b: (b.expiry_date or day, b.batch_no)):
-					if left <= 0 or (found.expiry_date and found.expiry_date < day) or found.qty <= 0:
-						continue
-					take = min(float(found.qty), left)
-					out_moves.append(BatchMove(found.batch_no, item_code, found.warehouse, -take, day))
-					left -= take
+			self.withdrawals += list(run.withdrawals)
+		self._timed("expiry job", started)
+
+	def shelves(self, day: date) -> Shelves:
+		"""The stores' batches the tills may sell on `day`: in date, not blocked, with stock."""
+		started = clock.perf_counter()
+		found: dict[tuple[str, str], list[ShelfBatch]] = {}
+		for stock in batch_stock(self.db, sorted(self.warehouses.values())):
+			if stock.disabled or (stock.expiry_date is not None and stock.expiry_date < day) or stock.qty < 1:
+				continue
+			found.setdefault((self.store_of[stock.warehouse], stock.item_code), []).append(
+				ShelfBatch(stock.batch_no, stock.expiry_date, int(stock.qty))
+			)
+		self._timed("shelves", started)
+		self.outcome.on_shelf.append(len(found))
+		return Shelves(found)
+
+	def evening(self, day: date) -> None:
+		db, outcome = self.db, self.outcome
+		offset = (day - self.chain.config.start_date).days
+		started = clock.perf_counter()
+		out_moves: list[BatchMove] = []
+		# what left the shelves through the tills: every line of the day's sales that names a batch, but those of
+		# voided sales (the goods went back); a sale audit holds in error still took its goods
+		for row in db.sql(
+			"SELECT txn.store, line.batch_no, line.item_code, SUM(line.qty) AS units FROM `tabPOS Transaction` txn "
+			"JOIN `tabPOS Transaction Line` line ON line.parent = txn.name WHERE txn.business_day = %s "
+			"AND txn.transaction_type IN ('Sale', 'Exchange') AND txn.status <> 'Voided' AND line.direction = 1 "
+			"AND line.batch_no IS NOT NULL GROUP BY txn.store, line.batch_no, line.item_code ORDER BY txn.store, line.batch_no",
+			(day,),
+		):
+			units = float(row["units"])
+			out_moves.append(BatchMove(row["batch_no"], row["item_code"], self.warehouses[row["store"]], -units, day))
+			outcome.sold_units += units
+		# fresh goods a customer brought back are not sold again: shrink at cost (their sale was taken back)
+		returned: dict[str, list[dict]] = {}
+		for row in db.sql(
+			"SELECT txn.store, line.item_code, line.batch_no, SUM(line.qty) AS units FROM `tabPOS Transaction` txn "
+			"JOIN `tabPOS Transaction Line` line ON line.parent = txn.name WHERE txn.business_day = %s "
+			"AND txn.transaction_type IN ('Return', 'Exchange') AND txn.status IN ('Audited', 'Posted') "
+			"AND line.direction = -1 AND line.batch_no IS NOT NULL GROUP BY txn.store, line.item_code, line.batch_no "
+			"ORDER BY txn.store, line.item_code, line.batch_no",
+			(day,),
+		):
+			returned.setdefault(row["store"], []).append(
+				{"item_code": row["item_code"], "batch_no": row["batch_no"], "qty": row["units"], "reason": "Quality",
+					"note": "brought back by a customer"}
+			)
+			outcome.returned_units += float(row["units"])
+		for store, rows in sorted(returned.items()):
+			record_shrink(db, store, rows, day)
 		with db.transaction():
-			moves += write_batch_stock(db, out_moves, prefix=f"OUT{offset:03d}")
-	return outcome
+			write_batch_stock(db, out_moves, prefix=f"OUT{offset:03d}")
+		# the withdrawals the expiry job proposed today, counted and confirmed by the stores
+		for name in self.withdrawals:
+			withdrawn = confirm_withdrawal(db, name)
+			outcome.withdrawals += 1
+			out = [BatchMove(batch, item, self.warehouses[withdrawn.store], -float(qty), day) for item, batch, qty in withdrawn.lines]
+			outcome.withdrawn_units += -sum(move.qty for move in out)
+			with db.transaction():
+				write_batch_stock(db, out, prefix=f"WDR{offset:03d}{outcome.withdrawals:05d}")
+		self.withdrawals = []
+		# a little damage: a unit or two of what is on the shelf
+		by_store: dict[str, list[BatchStock]] = {}
+		for found in batch_stock(db, sorted(self.warehouses.values())):
+			if not found.disabled and (found.expiry_date is None or found.expiry_date >= day) and found.qty >= 1:
+				by_store.setdefault(self.store_of[found.warehouse], []).append(found)
+		damage = []
+		for store in self.chain.stores:
+			shelf = by_store.get(store.code, [])
+			for found in self.rng.sample(shelf, min(len(shelf), self.rng.randint(0, 2))):
+				reason = self.rng.choice(DAMAGE_REASONS)
+				record_shrink(db, store.code, [{"item_code": found.item_code, "batch_no": found.batch_no, "qty": 1, "reason": reason}], day)
+				damage.append(BatchMove(found.batch_no, found.item_code, found.warehouse, -1.0, day))
+				outcome.damaged += 1
+		with db.transaction():
+			write_batch_stock(db, damage, prefix=f"DMG{offset:03d}")
+		self._timed("evening", started)
 
 
-def _less(stock: BatchStock, qty: float) -> BatchStock:
-	return replace(stock, qty=stock.qty - Decimal(str(qty)))
+def markdown_sales_at_tills(db: Database, first_day: date, last_day: date) -> dict[str, Decimal]:
+	"""Audited till lines a fresh markdown discounted: lines, units, discount and what they sold for."""
+	row = db.sql(
+		"SELECT COUNT(DISTINCT line.name) AS line_count, SUM(line.qty) AS units, SUM(line.net_amount) AS sales FROM "
+		"`tabPOS Transaction Line` line JOIN `tabPOS Transaction` txn ON txn.name = line.parent WHERE line.direction = 1 "
+		"AND txn.status IN ('Audited', 'Posted') AND txn.business_day BETWEEN %s AND %s AND EXISTS (SELECT 1 FROM "
+		"`tabPOS Transaction Discount` disc JOIN `tabRetail Promotion` promo ON promo.name = disc.promotion "
+		"WHERE disc.parent = line.parent AND disc.line_id = line.line_id AND promo.source = 'Markdown')",
+		(first_day, last_day),
+	)[0]
+	return {"lines": Decimal(row["line_count"] or 0), "units": Decimal(str(row["units"] or 0)), "sales": Decimal(str(row["sales"] or 0))}
+
+
+def _percent(figures: dict[str, Decimal | None]) -> str:
+	return "—" if figures["loss_percent"] is None else f"{figures['loss_percent']} %"
 
 
 def fresh_section(db: Database, chain: Chain, result: object | None = None) -> ReportSection:
-	"""Fresh in the demo: ladders, the expiry job over the replayed days, shrink, and the loss rate per item
-	group against its target, with an excerpt of the order proposal."""
+	"""Fresh in the demo: what the fresh department did over the replay (`FreshDepartment`, run by the POSDM
+	replay), the loss rate per item group and week against its target, and an excerpt of the order proposal."""
 	config = chain.config
-	ensure_shrink_reasons(db)
-	save_demo_ladders(db)
-	opening_batch_stock(db, chain)
-	outcome = run_fresh_days(db, chain)
+	outcome = getattr(result, "fresh", None) or FreshOutcome()
 	last_day = config.start_date + timedelta(days=config.days - 1)
 	rows = loss_rates(db, config.start_date, last_day)
 	groups: dict[str, list] = {}
@@ -265,29 +356,51 @@ def fresh_section(db: Database, chain: Chain, result: object | None = None) -> R
 	targets = {group: found[0].target_percent for group, found in groups.items()}
 	total = chain_loss(rows)
 	weeks = sorted({row.week for row in rows})
+	per_week = {week: chain_loss([row for row in rows if row.week == week]) for week in weeks}
 	last_week = {group: chain_loss([row for row in found if row.week == weeks[-1]]) for group, found in sorted(groups.items())}
-	first_week = chain_loss([row for row in rows if row.week == weeks[0]]) if weeks else total
+	at_tills = markdown_sales_at_tills(db, config.start_date, last_day)
 	proposals = sorted(
-		(line for line in order_proposals(db, last_day + timedelta(days=1), history_days=7) if line.proposal.order_qty),
+		(line for line in order_proposals(db, last_day + timedelta(days=1), history_days=HISTORY_DAYS, lead_days=0,
+			cover_days=COVER_DAYS)
+			if line.proposal.order_qty),
 		key=lambda line: (-line.proposal.order_qty, line.store, line.item_code),
 	)[:8]
 	seconds = outcome.job_seconds or [0.0]
 	currency = config.currency
+	cover = (
+		"a day's cover" if COVER_DAYS == 1 else
+		f"{COVER_DAYS} days' cover (a day more than the delivery interval: the sales history cannot show the "
+		"customers an empty shelf turned away, and orders sized for one day shrank day after day)"
+	)
+	weekly = "; ".join(f"{week}: {_percent(figures)}" for week, figures in per_week.items())
 	return ReportSection(
 		title="Fresh: markdowns, shrink and the loss rate",
 		intro=(
-			f"{len(DEMO_LADDERS)} markdown ladders (one per fresh item group). Each morning the stores received what the "
-			f"newsvendor order proposal said for a day's cover ({outcome.deliveries:,} deliveries, {outcome.delivered_units:,.0f} units); the "
-			f"expiry job ran at 07:00 and 18:00 store time ({len(seconds)} runs, median {sorted(seconds)[len(seconds) // 2]:.2f} s) "
-			f"and made {outcome.markdowns:,} markdown promotions and {outcome.labels:,} labels to print, blocked "
-			f"{outcome.blocked:,} expired batches and proposed their withdrawal ({outcome.withdrawals:,} shrink entries, "
-			f"{outcome.withdrawn_units:,.0f} units), which the stores confirmed; {outcome.damaged:,} units were recorded as "
-			f"damaged, spoiled or stolen. Loss rate = shrink ÷ (sales + shrink) at cost: "
-			f"{total['loss_percent'] if total['loss_percent'] is not None else '—'} % chain-wide over the period, "
-			f"{first_week['loss_percent'] if first_week['loss_percent'] is not None else '—'} % in the first week: the opening "
-			"fresh stock was sized by the chain's demand figures, above what the tills sell at this size, and much of it "
-			"expires in the first days; the chart shows the last week, on deliveries the order proposal sized. The demo "
-			"tills do not scan batch labels yet, so the markdown recovery (what marked-down goods still sold for) stays 0 here."
+			f"{len(DEMO_LADDERS)} markdown ladders (one per fresh item group); the fresh department worked around the "
+			f"tills day by day. Each morning the stores received what the newsvendor order proposal said to hold for {cover} "
+			f"from the audited sales of the {HISTORY_DAYS} days before ({outcome.deliveries:,} deliveries, "
+			f"{outcome.delivered_units:,.0f} units), and the expiry job ran at 07:00 and 18:00 store time "
+			f"({len(outcome.job_seconds)} runs, median {sorted(seconds)[len(seconds) // 2]:.2f} s): {outcome.markdowns:,} "
+			f"markdown promotions for the day's ladder steps, {outcome.labels:,} labels to print, {outcome.blocked:,} "
+			f"expired batches blocked and proposed for withdrawal ({outcome.withdrawals:,} shrink entries, "
+			f"{outcome.withdrawn_units:,.0f} units, confirmed by the stores in the evening). "
+			+ (
+				f"The shelves held {outcome.on_shelf[0]:,} of the {len(chain.stores) * sum(1 for item in chain.items if item.is_fresh):,} "
+				f"store-items on the first day and {outcome.on_shelf[-1]:,} on the last: the proposal orders nothing of an "
+				f"item too slow to sell within its loss target, and {SUBSTITUTE_RATE:.0%} of its customers take another "
+				"of the group. "
+				if outcome.on_shelf else ""
+			)
+			+ "The tills sold fresh goods from the batches on the shelf, first expiring first, each line naming its batch "
+			f"({outcome.sold_units:,.0f} units), and applied the markdowns like any promotion, checked by audit "
+			f"({MARKDOWN_PULL:.0%} of customers also took a pack from the reduced-to-clear shelf when there was one): "
+			f"{int(at_tills['lines']):,} lines, "
+			f"{at_tills['units']:,.0f} marked-down units sold for {at_tills['sales']:,.2f} {currency} "
+			f"({total['markdown_discount']:,.2f} {currency} off). Customers brought back {outcome.returned_units:,.0f} "
+			f"units (not sold again: shrink, reason Quality); {outcome.damaged:,} units were recorded as damaged, spoiled "
+			f"or stolen. Loss rate = shrink ÷ (sales + shrink) at cost: {weekly} (the first week includes the opening "
+			f"stock); {_percent(per_week[weeks[-1]]) if weeks else '—'} in the last week against the 3 % target, "
+			f"{_percent(total)} over the period; markdowns recovered {total['markdown_sales']:,.2f} {currency}."
 		),
 		tables=[
 			Table(
@@ -299,6 +412,17 @@ def fresh_section(db: Database, chain: Chain, result: object | None = None) -> R
 						"—" if figures["loss_percent"] is None else float(figures["loss_percent"]), float(targets[group]),
 						float(figures["markdown_discount"]), float(figures["markdown_sales"]))
 					for group, figures in per_group.items()
+				],
+			),
+			Table(
+				"Loss rate per week, chain-wide",
+				("Week", f"Sales at cost ({currency})", f"Shrink at cost ({currency})", "Loss rate %",
+					f"Markdown discount ({currency})", f"Recovered by markdowns ({currency})"),
+				[
+					(week, float(figures["sales_cost"]), float(figures["shrink_cost"]),
+						"—" if figures["loss_percent"] is None else float(figures["loss_percent"]),
+						float(figures["markdown_discount"]), float(figures["markdown_sales"]))
+					for week, figures in per_week.items()
 				],
 			),
 			Table(

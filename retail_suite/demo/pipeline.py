@@ -16,16 +16,22 @@ from retail_suite.analytics import overview
 from retail_suite.db.port import Database
 from retail_suite.demo.apparel import apparel_section
 from retail_suite.demo.chain import Chain, DemoConfig, generate_chain
-from retail_suite.demo.fresh import fresh_section
+from retail_suite.demo.fresh import (
+	MARKDOWN_PULL,
+	SUBSTITUTE_RATE,
+	FreshDepartment,
+	FreshOutcome,
+	fresh_section,
+)
 from retail_suite.demo.membership import MemberSetup, after_replay, prepare_members
 from retail_suite.demo.promotions import demo_promotions
 from retail_suite.demo.replenishment import replenishment_section
 from retail_suite.demo.report import ReportSection, Table, bar_chart, stacked_bar_chart
 from retail_suite.demo.standalone import write_chain
-from retail_suite.demo.traffic import TrafficConfig, Truth, generate_traffic
+from retail_suite.demo.traffic import TrafficConfig, TrafficGenerator, Truth
 from retail_suite.membership.figures import monthly_repurchase, points_liability, sales_split
-from retail_suite.posdm.audit_sql import acknowledge_gap, run_audit
-from retail_suite.posdm.pipeline import ingest_stream
+from retail_suite.posdm.audit_sql import AuditSummary, acknowledge_gap, run_audit
+from retail_suite.posdm.pipeline import IngestTally, ingest_stream
 from retail_suite.posdm.posting import aggregate_all, log_totals, outbox_totals
 from retail_suite.posdm.status import log_status
 from retail_suite.posdm.store_day import blockers, close_store_day, expected_tenders
@@ -45,6 +51,8 @@ class DemoResult:
 	traffic_truth: Truth | None = None
 	member_setup: MemberSetup | None = None
 	traffic_records: list = field(default_factory=list)
+	#: what the fresh department did over the replayed days (None until the POSDM replay ran)
+	fresh: FreshOutcome | None = None
 
 
 def run_demo(
@@ -147,8 +155,11 @@ def promotions_section(db: Database, chain: Chain, result: DemoResult) -> Report
 	"""What each promotion cost and sold, against the same weekdays before it."""
 	config = chain.config
 	last_day = config.start_date + timedelta(days=config.days - 1)
-	rows = promotion_performance(db, config.start_date, last_day)
-	titles = {row["name"]: row["title"] for row in db.sql("SELECT promo.name, promo.title FROM `tabRetail Promotion` promo")}
+	promotions = db.sql("SELECT promo.name, promo.title, promo.source FROM `tabRetail Promotion` promo")
+	titles = {row["name"]: row["title"] for row in promotions if row["source"] != "Markdown"}
+	markdowns = len(promotions) - len(titles)
+	# the fresh department's markdowns have their own section (Fresh)
+	rows = promotion_performance(db, config.start_date, last_day, only=titles)
 	plans = {spec.name: pricing_rule_plan(spec.engine()) for spec in demo_promotions(chain)}
 
 	def money_or_dash(value: Decimal | None) -> object:
@@ -160,6 +171,7 @@ def promotions_section(db: Database, chain: Chain, result: DemoResult) -> Report
 		title="Promotions",
 		intro=(
 			f"{len(titles)} promotions ran at the tills through the promotion engine and were checked by POSDM audit"
+			+ (f" (and {markdowns:,} fresh markdowns: see the Fresh section)" if markdowns else "")
 			+ (f"; the till that gave a promotion it should not have was caught: {wrong}" if wrong else "")
 			+ ". Incremental sales compare the promoted items' sales on the promotion's days with the same weekdays "
 			"before it started."
@@ -193,34 +205,77 @@ def promotions_section(db: Database, chain: Chain, result: DemoResult) -> Report
 def posdm_section(
 	db: Database, chain: Chain, stage_progress: Callable[[str, int], Progress], result: DemoResult | None = None
 ) -> ReportSection:
-	"""Replay the tills' traffic through ingest → audit → aggregation → store-day close."""
+	"""Replay the tills' traffic day by day through ingest → audit, with the fresh department working around
+	each day (its deliveries, expiry job and markdowns before the tills open; the day's batch sales, returns,
+	withdrawals and damage after audit); then gap acknowledgement → aggregation → store-day close."""
 	config = chain.config
+	timings = result.timings if result is not None else {}
 	specs = demo_promotions(chain)
 	with db.transaction():
 		for spec in specs:
 			save_promotion(db, spec.header, {"items": spec.items, "tiers": spec.tiers, "hours": spec.hours, "stores": spec.stores})
 	members = prepare_members(db, chain)
-	promotions = [spec.engine() for spec in specs] + load_promotions(
-		db, config.start_date, config.start_date + timedelta(days=config.days), store=None
-	)
-	traffic = generate_traffic(
+	# the programme's promotions as the database holds them (a campaign's with its coupon tokens)
+	programme = {
+		promotion["name"]: promotion
+		for promotion in [spec.engine() for spec in specs]
+		+ load_promotions(db, config.start_date, config.start_date + timedelta(days=config.days), store=None)
+	}
+	fresh = FreshDepartment(db, chain)
+	fresh.open()
+	generator = TrafficGenerator(
 		chain,
-		promotions=list({promotion["name"]: promotion for promotion in promotions}.values()),
+		promotions=list(programme.values()),
 		member_tags=members.member_tags,
 		coupons=members.coupons,
 		coupons_from=members.coupons_from,
-		config=TrafficConfig(points_tender_rate=0.1),
+		config=TrafficConfig(points_tender_rate=0.1, markdown_pull=MARKDOWN_PULL, substitute_rate=SUBSTITUTE_RATE),
 	)
 	if result is not None:
-		result.traffic_truth = traffic.truth
 		result.member_setup = members
+		result.fresh = fresh.outcome
+	tally, audit = IngestTally(), AuditSummary()
+	spent = {"fresh": 0.0, "tills": 0.0, "ingest": 0.0, "audit": 0.0}
+	tick = stage_progress(f"POSDM and fresh, {config.days} days", 4 * config.days)
+	for offset in range(config.days):
+		day = config.start_date + timedelta(days=offset)
+		started = time.perf_counter()
+		fresh.morning(day)
+		# the tills' catalogue today: the programme and the markdowns the expiry job made for the day
+		today = {**programme, **{promotion["name"]: promotion for promotion in load_promotions(db, day, day, store=None)}}
+		shelves = fresh.shelves(day)
+		spent["fresh"] += time.perf_counter() - started
+		tick(f"{day:%a %d %b}: fresh morning", 1)
+		started = time.perf_counter()
+		records = generator.day(offset, promotions=list(today.values()), shelves=shelves)
+		spent["tills"] += time.perf_counter() - started
+		tick(f"{day:%a %d %b}: tills", 1)
+		started = time.perf_counter()
+		day_tally = ingest_stream(db, records, "Offline Till")
+		tally.accepted += day_tally.accepted
+		tally.duplicate += day_tally.duplicate
+		tally.rejected += day_tally.rejected
+		tally.rejections += day_tally.rejections
+		spent["ingest"] += time.perf_counter() - started
+		started = time.perf_counter()
+		day_audit = run_audit(db)
+		for name in ("audited", "errors", "voided", "gaps_opened", "gaps_filled"):
+			setattr(audit, name, getattr(audit, name) + getattr(day_audit, name))
+		audit.findings.update(day_audit.findings)
+		spent["audit"] += time.perf_counter() - started
+		tick(f"{day:%a %d %b}: ingest and audit", 1)
+		started = time.perf_counter()
+		fresh.evening(day)
+		spent["fresh"] += time.perf_counter() - started
+		tick(f"{day:%a %d %b}: fresh evening", 1)
+	for name, seconds in spent.items():
+		timings[f"posdm: {name}"] = seconds
+	traffic = generator.traffic()
 	records = traffic.records()
 	if result is not None:
+		result.traffic_truth = traffic.truth
 		result.traffic_records = records
-	tick = stage_progress(f"POSDM {config.days} days", len(records))
-	tally = ingest_stream(db, records, "Offline Till", progress=lambda n: tick("ingest", n))
 	resend = ingest_stream(db, records[: min(1000, len(records))], "Offline Till")
-	audit = run_audit(db)
 	for gap in db.sql("SELECT gap.name FROM `tabPOS Sequence Gap` gap WHERE gap.status = 'Open' ORDER BY gap.name"):
 		acknowledge_gap(db, gap["name"], "Till restarted after a power cut; the number was skipped (demo)")
 	postings = aggregate_all(db)
