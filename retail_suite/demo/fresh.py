@@ -387,13 +387,13 @@ def fresh_section(db: Database, chain: Chain, result: object | None = None) -> R
 			+ (
 				f"The shelves held {outcome.on_shelf[0]:,} of the {len(chain.stores) * sum(1 for item in chain.items if item.is_fresh):,} "
 				f"store-items on the first day and {outcome.on_shelf[-1]:,} on the last: the proposal orders nothing of an "
-				f"item too slow to sell within its loss target, and {SUBSTITUTE_RATE:.0%} of its customers take another "
+				f"item too slow to sell within its loss target, and {SUBSTITUTE_RATE * 100:.0f} % of its customers take another "
 				"of the group. "
 				if outcome.on_shelf else ""
 			)
 			+ "The tills sold fresh goods from the batches on the shelf, first expiring first, each line naming its batch "
 			f"({outcome.sold_units:,.0f} units), and applied the markdowns like any promotion, checked by audit "
-			f"({MARKDOWN_PULL:.0%} of customers also took a pack from the reduced-to-clear shelf when there was one): "
+			f"({MARKDOWN_PULL * 100:.0f} % of customers also took a pack from the reduced-to-clear shelf when there was one): "
 			f"{int(at_tills['lines']):,} lines, "
 			f"{at_tills['units']:,.0f} marked-down units sold for {at_tills['sales']:,.2f} {currency} "
 			f"({total['markdown_discount']:,.2f} {currency} off). Customers brought back {outcome.returned_units:,.0f} "
