@@ -11,7 +11,8 @@ a markdown still recovers, plus disposal. The stock to hold after the delivery i
 selling out over the cover equals the critical ratio margin ÷ (margin + waste cost); its expected waste
 is what demand over the shelf life leaves of it (first expiring, first sold). Demand is Poisson for slow
 sellers (under 10 units expected) and normal above (with the measured spread, never less than
-Poisson's). When the expected loss rate (waste ÷ stock) is above the target, the stock is cut, unit by
+Poisson's), read from the days the item was still on the shelf at the close: a sold-out day's sales are
+a floor of the demand, not the demand (`Demand.from_days`). When the expected loss rate (waste ÷ stock) is above the target, the stock is cut, unit by
 unit, until it is not; the order is that stock less what is usable on hand. Each line says why.
 """
 
@@ -35,15 +36,50 @@ def loss_rate(shrink_cost: Decimal, sales_cost: Decimal) -> Decimal | None:
 	return (shrink_cost / denominator * HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+#: the step above the floors when every informative day sold out: the order probes demand upwards
+SOLD_OUT_PROBE = 1.0
+
+
 @dataclass(frozen=True)
 class Demand:
-	"""Units sold per day: the mean and standard deviation over the days the store traded."""
+	"""Units sold per day: the mean and standard deviation over the days the store traded.
+
+	A day the item **sold out** (none left at the close) is censored: what it sold is a floor of the demand,
+	not the demand — counting it as it is makes every order a little smaller than the last, until the item
+	is gone. The mean and spread come from the days it was still on the shelf at the close; a sold-out day
+	counts only when it sold more than that mean (still a floor). When every day with sales sold out, the
+	floors are all there is: their mean plus `SOLD_OUT_PROBE` a day, so the next order tries a little more.
+	A day without stock and without sales tells nothing and is left out."""
 
 	mean: float
 	sd: float
+	#: days left out or counted as floors because the item sold out
+	sold_out_days: int = 0
+	#: the demand was set above what sold, every day having sold out
+	probed: bool = False
 
 	@classmethod
-	def from_days(cls, units_per_day: list[float]) -> Demand:
+	def from_days(cls, units_per_day: list[float], sold_out: list[bool] | None = None) -> Demand:
+		if sold_out is None or not any(sold_out):
+			return cls._plain(units_per_day)
+		if len(sold_out) != len(units_per_day):
+			raise ValueError("one sold-out mark a day")
+		in_stock = [units for units, out in zip(units_per_day, sold_out, strict=True) if not out]
+		floors = [units for units, out in zip(units_per_day, sold_out, strict=True) if out and units > 0]
+		censored = sum(sold_out)
+		if not in_stock:
+			if not floors:
+				return cls(0.0, 0.0, censored)
+			plain = cls._plain(floors)
+			return cls(plain.mean + SOLD_OUT_PROBE, plain.sd, censored, probed=True)
+		plain = cls._plain(in_stock)
+		above = [units for units in floors if units > plain.mean]
+		if above:
+			plain = cls._plain(in_stock + above)
+		return cls(plain.mean, plain.sd, censored)
+
+	@classmethod
+	def _plain(cls, units_per_day: list[float]) -> Demand:
 		if not units_per_day:
 			return cls(0.0, 0.0)
 		mean = sum(units_per_day) / len(units_per_day)
@@ -173,8 +209,13 @@ def propose_order(line: OrderInput) -> OrderProposal:
 	on_hand = max(line.on_hand, ZERO)
 	order = max(0, qty - math.floor(on_hand))
 	days = "day" if cover == 1 else "days"
+	sold_out = ""
+	if line.demand.probed:
+		sold_out = f" (sold out on all {line.demand.sold_out_days} days: planned {SOLD_OUT_PROBE:g} a day above what sold)"
+	elif line.demand.sold_out_days:
+		sold_out = f" (not counting {line.demand.sold_out_days} sold-out days, whose sales are a floor)"
 	why = [
-		f"sells {line.demand.mean:.1f} a day (sd {line.demand.sd:.1f}); a delivery covers {cover} {days} until the next "
+		f"sells {line.demand.mean:.1f} a day{sold_out} (sd {line.demand.sd:.1f}); a delivery covers {cover} {days} until the next "
 		f"and keeps {shelf_life}: {mean:.1f} expected, {distribution} (spread {spread:.1f})",
 		f"margin {_money(margin)} against waste {_money(waste_cost)} a unit: critical ratio {ratio:.2f} → {newsvendor} units",
 	]

@@ -210,6 +210,46 @@ class ProposalLine:
 		}
 
 
+def closing_stock(db: Database, warehouses: list[str], first: date, last: date) -> dict[tuple[str, str], dict[date, float]]:
+	"""Stock of each fresh item (batch-tracked with an expiry date) at the close of each day from `first` to
+	`last` in the warehouses, from the stock ledger: the balance before `first`, then each day's moves.
+	Only (warehouse, item) pairs with a ledger entry by `last` are returned."""
+	if not warehouses:
+		return {}
+	placeholders = in_placeholders(warehouses)
+	balance: dict[tuple[str, str], float] = {
+		(row["warehouse"], row["item_code"]): float(row["qty"] or 0)
+		for row in db.sql(
+			"SELECT sle.warehouse, sle.item_code, SUM(sle.actual_qty) AS qty FROM `tabStock Ledger Entry` sle "
+			"JOIN `tabItem` item ON item.name = sle.item_code AND item.has_batch_no = 1 AND item.has_expiry_date = 1 "
+			"WHERE sle.is_cancelled = 0 AND sle.posting_date < %s AND sle.warehouse IN " + placeholders
+			+ " GROUP BY sle.warehouse, sle.item_code",
+			[first, *warehouses],
+		)
+	}
+	moves: dict[tuple[str, str], dict[date, float]] = defaultdict(dict)
+	for row in db.sql(
+		"SELECT sle.warehouse, sle.item_code, sle.posting_date, SUM(sle.actual_qty) AS qty FROM `tabStock Ledger Entry` sle "
+		"JOIN `tabItem` item ON item.name = sle.item_code AND item.has_batch_no = 1 AND item.has_expiry_date = 1 "
+		"WHERE sle.is_cancelled = 0 AND sle.posting_date BETWEEN %s AND %s AND sle.warehouse IN " + placeholders
+		+ " GROUP BY sle.warehouse, sle.item_code, sle.posting_date",
+		[first, last, *warehouses],
+	):
+		moves[(row["warehouse"], row["item_code"])][row["posting_date"]] = float(row["qty"] or 0)
+	closing: dict[tuple[str, str], dict[date, float]] = {}
+	for key in set(balance) | set(moves):
+		running = balance.get(key, 0.0)
+		day_moves = moves.get(key, {})
+		days: dict[date, float] = {}
+		day = first
+		while day <= last:
+			running += day_moves.get(day, 0.0)
+			days[day] = running
+			day += timedelta(days=1)
+		closing[key] = days
+	return closing
+
+
 def order_proposals(
 	db: Database,
 	as_of: date,
@@ -220,7 +260,8 @@ def order_proposals(
 ) -> list[ProposalLine]:
 	"""Newsvendor order quantities per store and fresh item (batch-tracked with an expiry date) for a delivery
 	`lead_days` after `as_of` that covers `cover_days` until the next, from the daily sales of the
-	`history_days` before it."""
+	`history_days` before it — over the days the store traded, a day the item sold out counted as a floor of
+	its demand (`closing_stock`, `loss.Demand.from_days`)."""
 	first = as_of - timedelta(days=history_days)
 	last = as_of - timedelta(days=1)
 	stores = load_stores(db, store)
@@ -238,17 +279,16 @@ def order_proposals(
 	if not items:
 		return []
 	names = [info.name for info in stores]
-	traded: dict[str, int] = {
-		row["store"]: int(row["days"])
-		for row in db.sql(
-			"SELECT txn.store, COUNT(DISTINCT txn.business_day) AS days FROM `tabPOS Transaction` txn "
-			"WHERE txn.business_day BETWEEN %s AND %s AND txn.status IN ('Audited', 'Posted') AND txn.store IN "
-			+ in_placeholders(names)
-			+ " GROUP BY txn.store",
-			[first, last, *names],
-		)
-	}
-	daily: dict[tuple[str, str], list[float]] = defaultdict(list)
+	traded: dict[str, list[date]] = defaultdict(list)
+	for row in db.sql(
+		"SELECT DISTINCT txn.store, txn.business_day FROM `tabPOS Transaction` txn "
+		"WHERE txn.business_day BETWEEN %s AND %s AND txn.status IN ('Audited', 'Posted') AND txn.store IN "
+		+ in_placeholders(names)
+		+ " ORDER BY txn.store, txn.business_day",
+		[first, last, *names],
+	):
+		traded[row["store"]].append(row["business_day"])
+	daily: dict[tuple[str, str], dict[date, float]] = defaultdict(dict)
 	for row in db.sql(
 		"SELECT txn.store, line.item_code, txn.business_day, SUM(line.direction * line.qty) AS units "
 		"FROM `tabPOS Transaction` txn JOIN `tabPOS Transaction Line` line ON line.parent = txn.name "
@@ -258,7 +298,9 @@ def order_proposals(
 		"AND txn.store IN " + in_placeholders(names) + " GROUP BY txn.store, line.item_code, txn.business_day",
 		[first, last, *names],
 	):
-		daily[(row["store"], row["item_code"])].append(float(row["units"] or 0))
+		daily[(row["store"], row["item_code"])][row["business_day"]] = float(row["units"] or 0)
+	by_warehouse = {info.warehouse: info.name for info in stores}
+	closing = closing_stock(db, sorted(by_warehouse), first, last)
 	prices: dict[tuple[str, str], Decimal] = {}
 	costs: dict[tuple[str, str], Decimal] = {}
 	for info in stores:
@@ -277,7 +319,6 @@ def order_proposals(
 				costs[(info.name, row["item_code"])] = _d(row["valuation_rate"])
 	arrival = as_of + timedelta(days=lead_days)
 	usable: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-	by_warehouse = {info.warehouse: info.name for info in stores}
 	for stock in batch_stock(db, sorted(by_warehouse)):
 		ladder = book.for_item(stock.item_code, stock.item_group)
 		expiry = batch_expiry(stock, ladder)
@@ -285,19 +326,22 @@ def order_proposals(
 			usable[(by_warehouse[stock.warehouse], stock.item_code)] += stock.qty
 	lines = []
 	for info in stores:
-		days = traded.get(info.name, 0)
+		days = traded.get(info.name, [])
 		for code, item in items.items():
 			key = (info.name, code)
 			if key not in prices:
 				continue
-			sold = daily.get(key, [])
-			per_day = sold + [0.0] * max(0, days - len(sold))
+			sold = daily.get(key, {})
+			per_day = [sold.get(day, 0.0) for day in days]
+			stock = closing.get((info.warehouse, code))
+			# sold out: nothing left at the close (only known where the item has a stock ledger in the store)
+			sold_out = [stock[day] <= 0 for day in days] if stock is not None else None
 			ladder = book.for_item(code, item["item_group"])
 			shelf_life = (ladder.shelf_life_days if ladder and ladder.shelf_life_days else 0) or int(item["shelf_life_in_days"] or 0)
 			cost = costs.get(key) or _d(item["valuation_rate"])
 			target = ladder.loss_target_percent if ladder else DEFAULT_LOSS_TARGET_PERCENT
 			proposal = propose_order(
-				OrderInput(code, Demand.from_days(per_day), shelf_life, prices[key], cost, on_hand=usable.get(key, ZERO),
+				OrderInput(code, Demand.from_days(per_day, sold_out), shelf_life, prices[key], cost, on_hand=usable.get(key, ZERO),
 					target_percent=target, cover_days=cover_days)
 			)
 			lines.append(ProposalLine(info.name, code, item["item_name"], item["item_group"], prices[key], cost, usable.get(key, ZERO), proposal))

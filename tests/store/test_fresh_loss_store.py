@@ -19,7 +19,7 @@ from retail_suite.demo.fresh import BatchMove, write_batch_stock, write_batches
 from retail_suite.demo.standalone import warehouse_name, write_chain
 from retail_suite.errors import ValidationError
 from retail_suite.fresh.loss import Demand, OrderInput, propose_order
-from retail_suite.fresh.loss_report import chain_loss, loss_rates, order_proposals
+from retail_suite.fresh.loss_report import chain_loss, closing_stock, loss_rates, order_proposals
 from retail_suite.fresh.markdowns import save_ladder
 from retail_suite.fresh.shrink import ensure_shrink_reasons, pending_postings, record_shrink
 from retail_suite.posdm.audit_sql import run_audit
@@ -166,3 +166,46 @@ def test_order_proposal_from_sales_shelf_life_and_stock(db: MariaDBDatabase, cha
 	assert found.as_row()["order_qty"] == expected.order_qty
 	unsold = [line for key, line in lines.items() if key[1] != milk.code]
 	assert unsold and all(line.proposal.order_qty == 0 for line in unsold)
+
+
+def test_order_proposal_counts_sold_out_days_as_floors(db: MariaDBDatabase, chain: Chain) -> None:
+	"""Milk sold out at the close on 23, 25 and 27 November (8, 6 and 3 sold), not on 24 and 26 (6 and 5 sold):
+	demand 6.25 a day (the in-stock days and the floors above their mean 5.5), not the 5.6 the sales say.
+	Cream sold out every day: planned one a day above what sold. Yoghurt, stocked before the window, never
+	sold out. Butter has no stock ledger in the store: its days count as they are."""
+	dairy = [item for item in chain.items if item.item_group == "Dairy"]
+	milk, cream, yoghurt, butter = dairy[:4]
+	save_ladder(db, {"ladder_name": "Dairy", "item_group": "Dairy", "shelf_life_days": 4, "loss_target_percent": 10},
+		[{"days_before_expiry": 0, "percent_off": 50}])
+	warehouse = warehouse_name(chain, "S001")
+	days = [date(2026, 11, day) for day in range(23, 28)]
+	received = {milk: [8, 10, 2, 8, 0], cream: [2, 2, 2, 2, 2]}
+	sold = {milk: [8, 6, 6, 5, 3], cream: [2, 2, 2, 2, 2], yoghurt: [1, 0, 1, 0, 1], butter: [2, 2, 2, 2, 2]}
+	till = Till(chain)
+	records = [
+		till.record(day, [line(idx, item, units[position]) for idx, (item, units) in enumerate(sold.items(), 1) if units[position]])
+		for position, day in enumerate(days)
+	]
+	assert {r.status for r in ingest_records(db, records, "Offline Till")} == {"accepted"}
+	run_audit(db)
+	moves = [BatchMove(f"{item.code}-B", item.code, warehouse, qty, day)
+		for item, units in received.items() for day, qty in zip(days, units, strict=True) if qty]
+	moves += [BatchMove(f"{item.code}-B", item.code, warehouse, -qty, day)
+		for item in (milk, cream, yoghurt) for day, qty in zip(days, sold[item], strict=True) if qty]
+	moves.append(BatchMove(f"{yoghurt.code}-B", yoghurt.code, warehouse, 10, date(2026, 11, 10)))
+	with db.transaction():
+		write_batches(db, [(f"{item.code}-B", item.code, date(2026, 11, 10), date(2026, 12, 30)) for item in (milk, cream, yoghurt)])
+		write_batch_stock(db, moves)
+
+	closing = closing_stock(db, [warehouse], date(2026, 11, 21), date(2026, 11, 27))
+	assert set(closing) == {(warehouse, milk.code), (warehouse, cream.code), (warehouse, yoghurt.code)}
+	assert list(closing[(warehouse, milk.code)].values()) == [0, 0, 0, 4, 0, 3, 0]
+	assert list(closing[(warehouse, yoghurt.code)].values()) == [10, 10, 9, 9, 8, 8, 7]
+
+	lines = {line.item_code: line.proposal for line in order_proposals(db, date(2026, 11, 28), history_days=7, cover_days=1)}
+	assert lines[milk.code].expected_demand == pytest.approx(6.25)
+	assert "not counting 3 sold-out days, whose sales are a floor" in lines[milk.code].explanation
+	assert lines[cream.code].expected_demand == pytest.approx(3.0)
+	assert "sold out on all 5 days: planned 1 a day above what sold" in lines[cream.code].explanation
+	assert lines[yoghurt.code].expected_demand == pytest.approx(0.6) and "sold-out" not in lines[yoghurt.code].explanation
+	assert lines[butter.code].expected_demand == pytest.approx(2.0) and "sold-out" not in lines[butter.code].explanation

@@ -123,3 +123,39 @@ def test_edges() -> None:
 	assert (weekly.cover_days, weekly.shelf_life_days, weekly.expected_demand) == (7, 30, 14.0)
 	loss_leader = propose_order(OrderInput("BANANA", Demand(5.0, 1.0), 2, D("1.00"), D("1.20")))
 	assert loss_leader.critical_ratio == 0 and loss_leader.stock_qty == 0
+
+
+def test_sold_out_days_are_floors_not_demand() -> None:
+	"""Eight days: on the shelf at the close on five (4, 6, 5, 5, 5 sold), sold out on three (3, 7, 0 sold)."""
+	units = [4, 3, 6, 5, 7, 5, 0, 5]
+	out = [False, True, False, False, True, False, True, False]
+	demand = Demand.from_days(units, out)
+	# the 3 is below the in-stock mean (5): a floor that says nothing; the 7 is above: counted; the 0 day is left out
+	counted = Demand.from_days([4, 6, 5, 5, 5, 7])
+	assert demand == Demand(counted.mean, counted.sd, sold_out_days=3)
+	assert demand.mean == pytest.approx(32 / 6) and not demand.probed
+	# counted as they are, the same days would say 4.375 a day
+	assert Demand.from_days(units).mean == 4.375
+	# no day marked: as before
+	assert Demand.from_days(units, [False] * 8) == Demand.from_days(units)
+
+
+def test_every_day_sold_out_probes_above_the_floors() -> None:
+	"""An item ordered too short sold all of it every day: demand is at least what sold; the plan tries one more."""
+	demand = Demand.from_days([3, 3, 4, 2], [True] * 4)
+	assert (demand.mean, demand.sold_out_days, demand.probed) == (4.0, 4, True)
+	proposal = propose_order(OrderInput("MILK", demand, 5, D("2.00"), D("1.00"), target_percent=D("100")))
+	assert "sold out on all 4 days: planned 1 a day above what sold" in proposal.explanation
+	assert proposal.newsvendor_qty >= 4
+	# never stocked and never sold: nothing to go by, nothing ordered
+	assert Demand.from_days([0, 0, 0], [True] * 3) == Demand(0.0, 0.0, 3)
+	assert propose_order(OrderInput("MILK", Demand(0.0, 0.0, 3), 5, D("2.00"), D("1.00"))).order_qty == 0
+	with pytest.raises(ValueError, match="one sold-out mark a day"):
+		Demand.from_days([1, 2], [True])
+
+
+def test_the_explanation_names_the_sold_out_days() -> None:
+	demand = Demand.from_days([5, 5, 2, 5], [False, False, True, False])
+	assert (demand.mean, demand.sold_out_days) == (5.0, 1)
+	proposal = propose_order(OrderInput("BREAD", demand, 2, D("3.00"), D("1.00"), target_percent=D("100")))
+	assert proposal.explanation.startswith("sells 5.0 a day (not counting 1 sold-out days, whose sales are a floor)")
