@@ -63,3 +63,7 @@ class TestERPNextDemo(FrappeTestCase):
 			member.card_number,
 		)
 		self.assertEqual(create_demo_masters(chain.config, with_programme=False), {})
+		# ERPNext's POS page starts a sale with the profile's customer: the walk-in customer, who is no member
+		profile = frappe.db.get_value("Retail Store", store.code, "pos_profile")
+		self.assertEqual(frappe.db.get_value("POS Profile", profile, "customer"), "Walk-in Customer")
+		self.assertFalse(frappe.db.get_value("Customer", "Walk-in Customer", "retail_card_number"))
