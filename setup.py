@@ -32,6 +32,6 @@ setup(
 		"matplotlib>=3.8",
 		"fastjsonschema>=2.19",
 	],
-	extras_require={"test": ["pytest>=8", "ruff>=0.6", "sqlglot>=25"]},
+	extras_require={"test": ["pytest>=8", "ruff>=0.6", "sqlglot>=25", "selenium>=4.20"]},
 	entry_points={"console_scripts": ["retail-suite = retail_suite.cli:main"]},
 )

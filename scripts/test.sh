@@ -6,6 +6,7 @@
 #   js        the JS twins                            (node --test tests/js)
 #   lint      ruff check                               (one case per file with findings)
 #   live      bench run-tests on an ERPNext site       (only when $BENCH_DIR holds a bench)
+#   browser   desk pages in headless Chromium          (pytest tests/browser, on that site, served for the run)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -15,6 +16,7 @@ results=.test-results
 rm -rf "$results" && mkdir -p "$results"
 py=.venv/bin/python
 layers=()
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 run_pytest() {  # layer, paths…
 	local layer=$1; shift
@@ -66,6 +68,25 @@ if [ -n "$bench_dir" ] && [ -x "$bench_dir/env/bin/bench" ] && [ -d "$bench_dir/
 	(cd "$bench_dir" && CI=1 env/bin/bench --site "$site" run-tests --app retail_suite \
 		--junit-xml-output "$repo/$results/live.xml") || true
 	layers+=("live=live.xml")
+
+	echo "== browser"
+	# desk pages in headless Chromium (Debian's chromium and chromium-driver) on the test site, served here
+	if ! command -v chromedriver >/dev/null 2>&1; then
+		as_root apt-get update -qq
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+	fi
+	port=${RETAIL_SUITE_BROWSER_PORT:-8011}
+	(cd "$bench_dir" && exec env/bin/bench --site "$site" serve --port "$port" --noreload >"$repo/$results/serve.log" 2>&1) &
+	server=$!
+	for _ in $(seq 1 60); do
+		curl -sf -o /dev/null "http://127.0.0.1:$port/api/method/ping" && break
+		sleep 1
+	done
+	export RETAIL_SUITE_URL="http://127.0.0.1:$port" RETAIL_SUITE_BENCH_DIR="$bench_dir" RETAIL_SUITE_SITE="$site"
+	run_pytest browser tests/browser
+	unset RETAIL_SUITE_URL RETAIL_SUITE_BENCH_DIR RETAIL_SUITE_SITE
+	kill "$server" 2>/dev/null || true
+	pkill -f "serve --port $port" 2>/dev/null || true
 else
 	echo "live-site layer skipped: no bench at ${bench_dir:-\$BENCH_DIR (unset)} (set BENCH_DIR to an ERPNext v15 bench to run it)"
 fi

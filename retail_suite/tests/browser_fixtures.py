@@ -1,0 +1,79 @@
+"""What the browser layer (tests/browser) needs on the test site, made by `bench execute` before it opens a page:
+the demo chain, a fresh batch in date with stock in the first store and one past its date, the Administrator's
+POS Opening Entry for that store's POS Profile (opened today: ERPNext's POS page asks to close an older one),
+and that store as the Administrator's default store (the Record Waste page starts with it)."""
+
+from __future__ import annotations
+
+import frappe
+from frappe.utils import add_days, getdate, now_datetime, nowdate
+
+from retail_suite.fresh.labels import gs1_element_string
+from retail_suite.posdm.erpnext import walk_in_customer
+from retail_suite.tests.utils import demo_chain
+
+FRESH_BATCH = "TEST-BROWSER-FRESH"
+EXPIRED_BATCH = "TEST-BROWSER-EXPIRED"
+
+
+def prepare() -> dict:
+	frappe.set_user("Administrator")
+	chain = demo_chain()
+	store = frappe.get_doc("Retail Store", chain.stores[0].code)
+	profile = frappe.get_doc("POS Profile", store.pos_profile)
+	if not profile.customer:
+		profile.db_set("customer", walk_in_customer(store))
+	item = next(item for item in chain.items if item.is_fresh and item.barcode)
+	today = getdate(nowdate())
+	for batch, expiry in ((FRESH_BATCH, add_days(today, 3)), (EXPIRED_BATCH, add_days(today, -2))):
+		if frappe.db.exists("Batch", batch):
+			frappe.db.set_value("Batch", batch, {"expiry_date": expiry, "disabled": 0})
+		else:
+			frappe.get_doc({"doctype": "Batch", "batch_id": batch, "item": item.code, "expiry_date": expiry}).insert()
+	on_hand = frappe.db.sql(
+		"SELECT COALESCE(SUM(entry.qty), 0) FROM `tabSerial and Batch Entry` entry WHERE entry.batch_no = %s "
+		"AND entry.warehouse = %s AND entry.docstatus = 1",
+		(FRESH_BATCH, store.warehouse),
+	)[0][0]
+	if on_hand < 5:
+		receipt = frappe.get_doc(
+			{
+				"doctype": "Stock Entry",
+				"stock_entry_type": "Material Receipt",
+				"company": store.company,
+				"items": [{"item_code": item.code, "qty": 10, "t_warehouse": store.warehouse, "basic_rate": item.cost,
+					"use_serial_batch_fields": 1, "batch_no": FRESH_BATCH}],
+			}
+		)
+		receipt.insert()
+		receipt.submit()
+	for opening in frappe.get_all(
+		"POS Opening Entry", {"user": "Administrator", "status": "Open", "docstatus": 1}, ["name", "posting_date", "pos_profile"]
+	):
+		if getdate(opening.posting_date) != today or opening.pos_profile != profile.name:
+			frappe.get_doc("POS Opening Entry", opening.name).cancel()
+	if not frappe.db.exists("POS Opening Entry", {"user": "Administrator", "status": "Open", "docstatus": 1}):
+		opening = frappe.get_doc(
+			{
+				"doctype": "POS Opening Entry",
+				"pos_profile": profile.name,
+				"company": profile.company,
+				"user": "Administrator",
+				"period_start_date": now_datetime(),
+				"posting_date": nowdate(),
+				"balance_details": [{"mode_of_payment": row.mode_of_payment, "opening_amount": 0} for row in profile.payments],
+			}
+		)
+		opening.insert()
+		opening.submit()
+	frappe.defaults.set_user_default("Retail Store", store.name, "Administrator")
+	frappe.db.commit()
+	return {
+		"store": store.name,
+		"pos_profile": profile.name,
+		"item_code": item.code,
+		"item_name": item.name,
+		"fresh_batch": FRESH_BATCH,
+		"fresh_label": gs1_element_string(item.barcode, add_days(today, 3), FRESH_BATCH),
+		"expired_label": gs1_element_string(item.barcode, add_days(today, -2), EXPIRED_BATCH),
+	}
