@@ -12,6 +12,8 @@ from retail_suite.config import DatabaseSettings, parse_db_url
 from retail_suite.db import schema
 from retail_suite.db.cache import StandaloneCache
 from retail_suite.db.mariadb_db import MariaDBDatabase, drop_database, ensure_database
+from retail_suite.demo.chain import Chain
+from retail_suite.demo.standalone import write_chain
 
 RUN_ID = f"{os.getpid()}_{uuid.uuid4().hex[:6]}"
 
@@ -47,6 +49,16 @@ def empty_database() -> Iterator[DatabaseSettings]:
 	ensure_database(settings)
 	yield settings
 	drop_database(settings)
+
+
+@pytest.fixture
+def chain_db(empty_database: DatabaseSettings, chain: Chain) -> Iterator[MariaDBDatabase]:
+	"""A fresh migrated database holding the requesting module's `chain` fixture, written as the demo writes it."""
+	database = MariaDBDatabase(empty_database)
+	schema.migrate(database)
+	write_chain(database, chain)
+	yield database
+	database.close()
 
 
 @pytest.fixture

@@ -4,17 +4,13 @@ ordinary barcode is left to the till's own lookup; a batch past its date or bloc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
 
-from retail_suite.config import DatabaseSettings
-from retail_suite.db import schema
 from retail_suite.db.mariadb_db import MariaDBDatabase
 from retail_suite.demo.chain import Chain, DemoConfig, generate_chain
 from retail_suite.demo.fresh import write_batches
-from retail_suite.demo.standalone import write_chain
 from retail_suite.errors import ValidationError
 from retail_suite.fresh.label_scan import LabelBatch, read_fresh_label
 from retail_suite.fresh.labels import GROUP_SEPARATOR, gs1_element_string
@@ -26,12 +22,8 @@ def chain() -> Chain:
 
 
 @pytest.fixture
-def db(empty_database: DatabaseSettings, chain: Chain) -> Iterator[MariaDBDatabase]:
-	database = MariaDBDatabase(empty_database)
-	schema.migrate(database)
-	write_chain(database, chain)
-	yield database
-	database.close()
+def db(chain_db: MariaDBDatabase) -> MariaDBDatabase:
+	return chain_db
 
 
 def test_label_gives_batch_and_item(db: MariaDBDatabase, chain: Chain) -> None:

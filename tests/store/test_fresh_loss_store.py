@@ -4,19 +4,16 @@ and what marked-down lines still sold for, per store, item group and ISO week, a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from retail_suite.config import DatabaseSettings
-from retail_suite.db import schema
 from retail_suite.db.mariadb_db import MariaDBDatabase
 from retail_suite.demo.chain import Chain, DemoConfig, generate_chain
 from retail_suite.demo.fresh import BatchMove, write_batch_stock, write_batches
-from retail_suite.demo.standalone import warehouse_name, write_chain
+from retail_suite.demo.standalone import warehouse_name
 from retail_suite.errors import ValidationError
 from retail_suite.fresh.loss import Demand, OrderInput, propose_order
 from retail_suite.fresh.loss_report import chain_loss, closing_stock, loss_rates, order_proposals
@@ -37,13 +34,9 @@ def chain() -> Chain:
 
 
 @pytest.fixture
-def db(empty_database: DatabaseSettings, chain: Chain) -> Iterator[MariaDBDatabase]:
-	database = MariaDBDatabase(empty_database)
-	schema.migrate(database)
-	write_chain(database, chain)
-	ensure_shrink_reasons(database)
-	yield database
-	database.close()
+def db(chain_db: MariaDBDatabase) -> MariaDBDatabase:
+	ensure_shrink_reasons(chain_db)
+	return chain_db
 
 
 class Till:

@@ -4,7 +4,6 @@ bad ladders refused before anything is written."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -12,11 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from retail_suite.config import DatabaseSettings
-from retail_suite.db import schema
 from retail_suite.db.mariadb_db import MariaDBDatabase
 from retail_suite.demo.chain import Chain, DemoConfig, generate_chain
 from retail_suite.demo.fresh import BatchMove, write_batch_stock, write_batches
-from retail_suite.demo.standalone import warehouse_name, write_chain
+from retail_suite.demo.standalone import warehouse_name
 from retail_suite.fresh.ladders import LadderError
 from retail_suite.fresh.markdowns import batch_stock, labels_to_print, run_markdowns, save_ladder
 from retail_suite.fresh.shrink import ensure_shrink_reasons, record_shrink
@@ -37,13 +35,9 @@ def chain() -> Chain:
 
 
 @pytest.fixture
-def db(empty_database: DatabaseSettings, chain: Chain) -> Iterator[MariaDBDatabase]:
-	database = MariaDBDatabase(empty_database)
-	schema.migrate(database)
-	write_chain(database, chain)
-	ensure_shrink_reasons(database)
-	yield database
-	database.close()
+def db(chain_db: MariaDBDatabase) -> MariaDBDatabase:
+	ensure_shrink_reasons(chain_db)
+	return chain_db
 
 
 def first(chain: Chain, group: str, skip: int = 0):

@@ -3,7 +3,6 @@ posting documents with the discount per promotion, usage limits, member tags and
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -11,12 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from retail_suite.config import DatabaseSettings
-from retail_suite.db import schema
 from retail_suite.db.mariadb_db import MariaDBDatabase
 from retail_suite.db.port import insert_rows
 from retail_suite.demo.chain import Chain, DemoConfig, generate_chain
-from retail_suite.demo.standalone import write_chain
 from retail_suite.posdm.audit_sql import run_audit
 from retail_suite.posdm.ingest import ingest_records
 from retail_suite.posdm.posting import aggregate_all
@@ -35,12 +31,8 @@ def chain() -> Chain:
 
 
 @pytest.fixture
-def db(empty_database: DatabaseSettings, chain: Chain) -> Iterator[MariaDBDatabase]:
-	database = MariaDBDatabase(empty_database)
-	schema.migrate(database)
-	write_chain(database, chain)
-	yield database
-	database.close()
+def db(chain_db: MariaDBDatabase) -> MariaDBDatabase:
+	return chain_db
 
 
 def plain_items(chain: Chain) -> list:
