@@ -13,11 +13,13 @@ and keeps the ones a transfer draft was made for.
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from retail_suite.apparel.broken_size import (
 	BrokenSizeRule,
@@ -202,8 +204,9 @@ def stores(db: Database) -> dict[str, StoreInfo]:
 	return {row["name"]: StoreInfo(row["name"], row["warehouse"], row["company"]) for row in rows}
 
 
-@dataclass(frozen=True)
-class StyleVariant:
+class StyleVariant(NamedTuple):
+	"""A variant's template, size and colour (a named tuple: the scan makes one per variant of the chain)."""
+
 	style: str
 	size: str
 	colour: str | None
@@ -212,14 +215,17 @@ class StyleVariant:
 def variant_attributes(db: Database) -> dict[str, StyleVariant]:
 	"""Every enabled variant with a size: item -> its template, size and colour. One pass over Item Variant
 	Attribute (ERPNext sets variant_of on every variant's rows)."""
-	found: dict[str, dict[str, str]] = {}
+	style_of: dict[str, str] = {}
+	size_of: dict[str, str] = {}
+	colour_of: dict[str, str] = {}
 	for row in db.sql(
 		"SELECT attr.parent, attr.variant_of, attr.attribute, attr.attribute_value FROM `tabItem Variant Attribute` attr "
 		"WHERE attr.parenttype = 'Item' AND attr.variant_of IS NOT NULL AND attr.attribute IN (%s, %s)",
 		(SIZE_ATTRIBUTE, COLOUR_ATTRIBUTE),
 	):
-		cell = found.setdefault(row["parent"], {"style": row["variant_of"]})
-		cell[row["attribute"]] = row["attribute_value"]
+		item = row["parent"]
+		style_of.setdefault(item, row["variant_of"])
+		(size_of if row["attribute"] == SIZE_ATTRIBUTE else colour_of)[item] = row["attribute_value"]
 	disabled = {
 		row["name"]
 		for row in db.sql(
@@ -227,91 +233,142 @@ def variant_attributes(db: Database) -> dict[str, StyleVariant]:
 		)
 	}
 	return {
-		item: StyleVariant(cell["style"], cell[SIZE_ATTRIBUTE], cell.get(COLOUR_ATTRIBUTE) or None)
-		for item, cell in found.items()
-		if cell.get(SIZE_ATTRIBUTE) and item not in disabled
+		item: StyleVariant(style, size_of[item], colour_of.get(item) or None)
+		for item, style in style_of.items()
+		if size_of.get(item) and item not in disabled
 	}
 
 
-def item_sales(
-	db: Database, store: str, as_of: date, lookbacks: Sequence[int], items: Container[str] | None = None
-) -> dict[int, dict[str, list[float]]]:
-	"""Units and net amount each item sold in a store (audited or posted; returns count back) over each
-	look-back window before `as_of`: {days: {item: [units, amount]}}; only `items` when given.
+@dataclass
+class ChainSales:
+	"""What the stores sold (audited or posted till transactions; a return counts back) in each look-back
+	window before a day, variants only."""
 
-	The store's lines of the longest window are read as they are and summed here: MariaDB's GROUP BY on
-	the item code costs more per line than reading the line."""
-	first_day, last_day = _window(as_of, max(lookbacks))
+	#: {days: {store: {variant: [units, net amount]}}}
+	items: dict[int, dict[str, dict[str, list[float]]]]
+	#: {days: {store: {style: units}}}
+	styles: dict[int, dict[str, dict[str, float]]]
+	#: over the longest window, across the chain: {style: [units, net amount]} (its average price)
+	chain_styles: dict[str, list[float]] = field(default_factory=dict)
+	#: over the longest window, across the chain: {variant: units} (its style's size curve and colour mix)
+	chain_items: dict[str, float] = field(default_factory=dict)
+
+
+def chain_sales(
+	db: Database,
+	stores: Iterable[str],
+	as_of: date,
+	lookbacks: Iterable[int],
+	variants: Mapping[str, StyleVariant],
+	tick: Callable[[str, int], None] | None = None,
+) -> ChainSales:
+	"""Each store's sales per variant and per style in each look-back window before `as_of`, and the chain's
+	per style and variant over the longest, of the `variants` only.
+
+	A store's lines of the longest window are read as they are (item code and amounts from the lines'
+	(parent, item_code, qty, direction, net_amount) index; the business day too when there are several
+	windows) and summed here in one pass: a GROUP BY on the item code costs more per line than reading it."""
+	windows = sorted(set(lookbacks))
+	longest = windows[-1]
+	first_day, last_day = _window(as_of, longest)
 	# windows end on the same day: a line counts in every window that starts on or before its day
-	starts = sorted(((as_of - timedelta(days=days), days) for days in lookbacks), reverse=True)
-	sold: dict[int, dict[str, list[float]]] = {days: {} for days in lookbacks}
-	longest = sold[max(lookbacks)]
-	for row in db.sql(
-		"SELECT txn.business_day, line.item_code, line.qty * line.direction AS units, "
-		"line.net_amount * line.direction AS amount "
-		"FROM `tabPOS Transaction` txn JOIN `tabPOS Transaction Line` line ON line.parent = txn.name "
-		"WHERE txn.store = %s AND txn.business_day BETWEEN %s AND %s AND txn.status IN ('Audited', 'Posted')",
-		(store, first_day, last_day),
-	):
-		item = row["item_code"]
-		if items is not None and item not in items:
-			continue
-		units, amount = float(row["units"] or 0), float(row["amount"] or 0)
-		windows = [longest] if len(starts) == 1 else [sold[days] for start, days in starts if row["business_day"] >= start]
-		for totals in windows:
-			found = totals.get(item)
+	shorter = [(as_of - timedelta(days=days), days) for days in windows[:-1]]
+	sales = ChainSales({days: {} for days in windows}, {days: {} for days in windows})
+	chain_styles, chain_items = sales.chain_styles, sales.chain_items
+	variant_of = variants.get
+	for store in stores:
+		items = sales.items[longest][store] = {}
+		styles = sales.styles[longest][store] = {}
+		windows_of_day = [
+			(start, sales.items[days].setdefault(store, {}), sales.styles[days].setdefault(store, {}))
+			for start, days in shorter
+		]
+		for row in db.sql(
+			"SELECT " + ("txn.business_day, " if shorter else "") + "line.item_code, "
+			"CAST(line.qty * line.direction AS DOUBLE) AS units, "
+			"CAST(line.net_amount * line.direction AS DOUBLE) AS amount "
+			"FROM `tabPOS Transaction` txn JOIN `tabPOS Transaction Line` line ON line.parent = txn.name "
+			"WHERE txn.store = %s AND txn.business_day BETWEEN %s AND %s AND txn.status IN ('Audited', 'Posted')",
+			(store, first_day, last_day),
+		):
+			item = row["item_code"]
+			variant = variant_of(item)
+			if variant is None:
+				continue
+			units, amount = row["units"] or 0.0, row["amount"] or 0.0
+			style = variant[0]
+			found = items.get(item)
 			if found is None:
-				totals[item] = [units, amount]
+				items[item] = [units, amount]
 			else:
 				found[0] += units
 				found[1] += amount
-	return sold
+			styles[style] = styles.get(style, 0.0) + units
+			chain = chain_styles.get(style)
+			if chain is None:
+				chain_styles[style] = [units, amount]
+			else:
+				chain[0] += units
+				chain[1] += amount
+			chain_items[item] = chain_items.get(item, 0.0) + units
+			for start, window_items, window_styles in windows_of_day:
+				if row["business_day"] >= start:
+					found = window_items.get(item)
+					if found is None:
+						window_items[item] = [units, amount]
+					else:
+						found[0] += units
+						found[1] += amount
+					window_styles[style] = window_styles.get(style, 0.0) + units
+		if tick:
+			tick(store, 1)
+	return sales
 
 
-def low_stock(db: Database, below: float) -> list[tuple[str, str, float]]:
-	"""(warehouse, item, on hand) of every Bin holding less than `below`, zero and negative stock included:
-	one pass over tabBin (ERPNext indexes no stock quantity, so a full scan reads least)."""
-	return [
-		(row["warehouse"], row["item_code"], float(row["actual_qty"] or 0))
-		for row in db.sql(
-			"SELECT bin.warehouse, bin.item_code, bin.actual_qty FROM `tabBin` bin WHERE bin.actual_qty < %s", (below,)
-		)
-	]
-
-
-def warehouses_holding(db: Database, warehouses: Sequence[str]) -> dict[str, set[str]]:
-	"""Items that have a Bin in some but not all of the warehouses, with the warehouses that have one: one
-	pass over the (item_code, warehouse) index; each warehouse comes back as its position in the list."""
+def short_and_missing_bins(
+	db: Database, warehouses: Sequence[str], below: float
+) -> tuple[list[tuple[str, str, float]], dict[str, set[str]]]:
+	"""One pass over Bin's (item_code, warehouse, actual_qty) index (`db/indexes.py`), in item order, reading
+	no Bin row itself: (warehouse, item, on hand) of every Bin in the warehouses holding less than `below`
+	(zero and negative stock included), and the items that have a Bin in some but not all of the warehouses,
+	with the warehouses that have one. Frappe names never hold '<' or '>': they separate the values."""
 	if not warehouses:
-		return {}
-	placeholders = in_placeholders(warehouses)
+		return [], {}
+	short: list[tuple[str, str, float]] = []
 	held: dict[str, set[str]] = {}
 	for row in db.sql(
-		"SELECT bin.item_code, GROUP_CONCAT(FIELD(bin.warehouse, " + placeholders[1:-1] + ")) AS held "
-		"FROM `tabBin` bin WHERE bin.warehouse IN " + placeholders + " GROUP BY bin.item_code HAVING COUNT(*) < %s",
-		[*warehouses, *warehouses, len(warehouses)],
+		"SELECT bin.item_code, COUNT(*) AS bins, "
+		"GROUP_CONCAT(IF(bin.actual_qty < %s, CONCAT(bin.warehouse, '>', bin.actual_qty), NULL) SEPARATOR '<') AS short, "
+		"IF(COUNT(*) < %s, GROUP_CONCAT(bin.warehouse SEPARATOR '<'), NULL) AS held "
+		"FROM `tabBin` bin WHERE bin.warehouse IN " + in_placeholders(warehouses) + " "
+		"GROUP BY bin.item_code HAVING bins < %s OR short IS NOT NULL",
+		[below, len(warehouses), *warehouses, len(warehouses)],
 	):
-		held[row["item_code"]] = {warehouses[int(position) - 1] for position in str(row["held"]).split(",")}
-	return held
+		item = row["item_code"]
+		if row["short"] is not None:
+			for entry in str(row["short"]).split("<"):
+				warehouse, _, qty = entry.rpartition(">")
+				short.append((warehouse, item, float(qty)))
+		if row["held"] is not None:
+			held[item] = set(str(row["held"]).split("<"))
+	return short, held
 
 
 def stock_asked(db: Database, asked: dict[str, set[str]]) -> dict[str, list[tuple[str, float]]]:
-	"""Stock above 0 of each variant in the warehouses asked for it ({variant: warehouses}), read warehouse
-	by warehouse through the (item_code, warehouse) index."""
-	by_warehouse: dict[str, list[str]] = {}
-	for item, warehouses in asked.items():
-		for warehouse in warehouses:
-			by_warehouse.setdefault(warehouse, []).append(item)
+	"""Stock above 0 of each variant in the warehouses asked for it ({variant: warehouses}), read in item
+	order from Bin's (item_code, warehouse, actual_qty) index: each variant's Bins lie side by side there, so
+	reading them all and keeping the asked ones reads less than looking each Bin up."""
 	held: dict[str, list[tuple[str, float]]] = {}
-	for warehouse in sorted(by_warehouse):
-		for chunk in chunked([(item,) for item in sorted(by_warehouse[warehouse])], CHUNK):
-			names = [item for (item,) in chunk]
-			for row in db.sql(
-				"SELECT bin.item_code, bin.actual_qty FROM `tabBin` bin WHERE bin.warehouse = %s AND bin.actual_qty > 0 "
-				"AND bin.item_code IN " + in_placeholders(names),
-				[warehouse, *names],
-			):
-				held.setdefault(row["item_code"], []).append((warehouse, float(row["actual_qty"])))
+	for chunk in chunked([(item,) for item in sorted(asked)], CHUNK):
+		names = [item for (item,) in chunk]
+		for row in db.sql(
+			"SELECT bin.item_code, bin.warehouse, bin.actual_qty FROM `tabBin` bin "
+			"WHERE bin.item_code IN " + in_placeholders(names) + " AND bin.actual_qty > 0",
+			names,
+		):
+			item = row["item_code"]
+			if row["warehouse"] in asked.get(item, ()):
+				held.setdefault(item, []).append((row["warehouse"], float(row["actual_qty"])))
 	for holdings in held.values():
 		holdings.sort()
 	return held
@@ -335,14 +392,33 @@ def _window(as_of: date, lookback_days: int) -> tuple[date, date]:
 	return as_of - timedelta(days=lookback_days), as_of - timedelta(days=1)
 
 
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+	"""The scan makes a few million small lists, dicts and tuples, none of them in a reference cycle: Python's
+	cyclic collector would walk the growing heap again and again for nothing (about a tenth of the scan)."""
+	enabled = gc.isenabled()
+	gc.disable()
+	try:
+		yield
+	finally:
+		if enabled:
+			gc.enable()
+
+
 def scan_broken_sizes(db: Database, as_of: date, progress: Progress | None = None) -> BrokenSizeScan:
 	"""Broken styles per store as of a day (ranked by lost sales) and the transfers that would fill them.
 
 	Reads: the variants' sizes and colours (one pass), each store's sales per item over the rules' windows
-	(through the POS Transaction (store, business_day, status) index), the Bins under the deepest key-size
-	depth (one pass over tabBin) and the variants some store has no Bin for (index only). Only the selling
-	(store, style) pairs with a key size among those are evaluated in full; any other cell holds at least
-	the deepest depth. A variant no store has a Bin for was never in the assortment: not a broken size."""
+	(through the POS Transaction (store, business_day, status) index and the lines' (parent, item_code, …)
+	index), then one pass over Bin's (item_code, warehouse, actual_qty) index for the Bins under the deepest
+	key-size depth and the variants some store has no Bin for. Only the selling (store, style) pairs with a
+	key size among those are evaluated in full; any other cell holds at least the deepest depth. A variant no
+	store has a Bin for was never in the assortment: not a broken size."""
+	with cyclic_gc_paused():
+		return _scan(db, as_of, progress)
+
+
+def _scan(db: Database, as_of: date, progress: Progress | None) -> BrokenSizeScan:
 	started = time.perf_counter()
 	clock = started
 	scan = BrokenSizeScan(as_of)
@@ -371,20 +447,9 @@ def scan_broken_sizes(db: Database, as_of: date, progress: Progress | None = Non
 	lap("variants")
 
 	# what each store sold per look-back window, variants only
-	tick = stage("Broken sizes: sales", len(scan.stores) * len(lookbacks))
-	sales: dict[int, dict[str, dict[str, list[float]]]] = {days: {} for days in lookbacks}
-	for store in scan.stores:
-		for days, sold in item_sales(db, store, as_of, lookbacks, attributes).items():
-			sales[days][store] = sold
-		tick(store, len(lookbacks))
+	sales = chain_sales(db, scan.stores, as_of, lookbacks, attributes, stage("Broken sizes: sales", len(scan.stores)))
+	style_sold = sales.styles
 	lap("sales")
-	style_sold: dict[int, dict[str, dict[str, float]]] = {days: {} for days in lookbacks}
-	for days in lookbacks:
-		for store, by_item in sales[days].items():
-			totals = style_sold[days].setdefault(store, {})
-			for item, (units, _amount) in by_item.items():
-				style = attributes[item].style
-				totals[style] = totals.get(style, 0.0) + units
 	scan.styles = templates(db, sorted({style for by_store in style_sold[longest].values() for style in by_store}))
 	groups = {style: ancestry(tree, row["item_group"]) for style, row in scan.styles.items()}
 
@@ -401,12 +466,13 @@ def scan_broken_sizes(db: Database, as_of: date, progress: Progress | None = Non
 	scan.pairs_selling = len(selling)
 	lap("rules")
 
-	# cells that may be missing: Bins under the deepest depth, and key-size variants a store has no Bin for
+	# cells that may be missing: Bins under the deepest depth, and variants some store has no Bin for
 	tick = stage("Broken sizes: stock", 3)
 	store_of_warehouse = {info.warehouse: store for store, info in scan.stores.items()}
+	short, held = short_and_missing_bins(db, [info.warehouse for info in scan.stores.values()], deepest)
 	low: dict[tuple[str, str], float] = {}
 	low_in_stores: set[tuple[str, str]] = set()  # (store, variant) short of stock, for choosing donors
-	for warehouse, item, qty in low_stock(db, deepest):
+	for warehouse, item, qty in short:
 		store = store_of_warehouse.get(warehouse)
 		variant = attributes.get(item)
 		if store is None or variant is None:
@@ -416,19 +482,16 @@ def scan_broken_sizes(db: Database, as_of: date, progress: Progress | None = Non
 			low[(store, item)] = qty
 	tick("low stock", 1)
 	lap("low stock")
-	warehouses = [info.warehouse for info in scan.stores.values()]
 	selling_styles = {style for _, style in selling}
-	without_bin: set[tuple[str, str]] = set()
+	# variant -> the stores without a Bin for it (some other store has one), of the selling styles' variants
+	without_bin: dict[str, list[str]] = {}
 	absent: set[tuple[str, str]] = set()
-	for item, holding in warehouses_holding(db, warehouses).items():
+	for item, holding in held.items():
 		variant = attributes.get(item)
 		if variant is None or variant.style not in selling_styles:
 			continue
-		for store, info in scan.stores.items():
-			if info.warehouse not in holding:
-				without_bin.add((store, item))
-				if (store, variant.style) in selling:
-					absent.add((store, item))
+		missing_in = without_bin[item] = [store for store, info in scan.stores.items() if info.warehouse not in holding]
+		absent.update((store, item) for store in missing_in if (store, variant.style) in selling)
 	tick("stores without a Bin", 1)
 	# (a variant no store has a Bin for was never in the assortment: no broken size, and nothing to transfer)
 	candidates: dict[tuple[str, str], None] = dict.fromkeys(
@@ -437,48 +500,40 @@ def scan_broken_sizes(db: Database, as_of: date, progress: Progress | None = Non
 	lap("missing bins")
 
 	# the chain's size curve, colour mix and average price per style (longest window)
-	by_size: dict[str, dict[str, float]] = {}
-	by_colour: dict[str, dict[str, float]] = {}
-	price: dict[str, list[float]] = {}
 	candidate_styles = {style for _, style in candidates}
-	for by_item in sales[longest].values():
-		for item, (units, amount) in by_item.items():
-			variant = attributes[item]
-			if variant.style not in candidate_styles:
-				continue
-			totals = price.setdefault(variant.style, [0.0, 0.0])
-			totals[0] += units
-			totals[1] += amount
-			sizes = by_size.setdefault(variant.style, {})
-			sizes[variant.size] = sizes.get(variant.size, 0.0) + units
-			colours = by_colour.setdefault(variant.style, {})
-			colours[variant.colour or ""] = colours.get(variant.colour or "", 0.0) + units
-	unit_price = {style: (amount / sold if sold > 0 else 0.0) for style, (sold, amount) in price.items()}
-
+	unit_price = {
+		style: (amount / sold if sold > 0 else 0.0)
+		for style, (sold, amount) in sales.chain_styles.items()
+		if style in candidate_styles
+	}
 	curves: dict[str, tuple[dict[str, float], dict[str, float]]] = {}
 	for style in candidate_styles:
 		items = variants_of[style]
+		by_size: dict[str, float] = {}
+		by_colour: dict[str, float] = {}
+		for item in items:
+			units = sales.chain_items.get(item)
+			if units is not None:
+				_style, size, colour = attributes[item]
+				by_size[size] = by_size.get(size, 0.0) + units
+				by_colour[colour or ""] = by_colour.get(colour or "", 0.0) + units
 		curves[style] = (
-			shares(by_size.get(style, {}), {attributes[item].size for item in items}),
-			shares(by_colour.get(style, {}), {attributes[item].colour or "" for item in items}),
+			shares(by_size, {attributes[item].size for item in items}),
+			shares(by_colour, {attributes[item].colour or "" for item in items}),
 		)
 	broken: list[BrokenStyle] = []
 	for store, style in candidates:
 		rule = selling[(store, style)]
-		window_sales = sales[rule.lookback_days][store]
-		items = variants_of[style]
+		window_sales = sales.items[rule.lookback_days][store]
 		cells = []
-		for item in items:
-			variant = attributes[item]
-			if (store, item) in low:
-				on_hand = low[(store, item)]
-			elif (store, item) in absent:
-				on_hand = 0.0
-			else:
-				on_hand = float(deepest)  # at least the deepest depth: neither low nor without a Bin
-			cells.append(
-				CellStock(item, variant.size, variant.colour, on_hand, window_sales[item][0] if item in window_sales else 0.0)
-			)
+		for item in variants_of[style]:
+			_style, size, colour = attributes[item]
+			on_hand = low.get((store, item))
+			if on_hand is None:
+				# at least the deepest depth when neither low nor without a Bin
+				on_hand = 0.0 if (store, item) in absent else float(deepest)
+			sold = window_sales.get(item)
+			cells.append(CellStock(item, size, colour, on_hand, sold[0] if sold is not None else 0.0))
 		scan.pairs_checked += 1
 		size_share, colour_share = curves[style]
 		result = evaluate_style(store, style, rule, cells, size_share, colour_share, unit_price.get(style, 0.0))
@@ -490,21 +545,22 @@ def scan_broken_sizes(db: Database, as_of: date, progress: Progress | None = Non
 	# donors: stores (same company) and distribution warehouses holding the missing variants
 	centres = sorted({rule.distribution_warehouse for rule in rules if rule.distribution_warehouse})
 	# Each missing cell asks the DONOR_CANDIDATES stores that sold the variant least among those not short
-	# of it (and every distribution warehouse): ERPNext names Bins by a hash, so each Bin read by item and
-	# warehouse is a random lookup, and reading every store's Bin of every missing variant costs more than
-	# the rest of the scan.
+	# of it (and every distribution warehouse): reading every store's Bin of every missing variant costs
+	# more than the rest of the scan.
 	asked: dict[str, set[str]] = {}
 	slowest: dict[str, list[str]] = {}  # variant -> stores not short of it, the least sold first
+	longest_sales = sales.items[longest]
 	for found in scan.broken:
 		for cell in found.missing:
 			item = cell.item_code
 			if item not in slowest:
+				no_bin = without_bin.get(item, ())
 				slowest[item] = [
 					store
 					for _, store in sorted(
-						(sales[longest][store][item][0] if item in sales[longest][store] else 0.0, store)
+						(longest_sales[store][item][0] if item in longest_sales[store] else 0.0, store)
 						for store in scan.stores
-						if (store, item) not in low_in_stores and (store, item) not in without_bin
+						if (store, item) not in low_in_stores and store not in no_bin
 					)
 				]
 			wanted = asked.setdefault(item, set(centres))
@@ -523,7 +579,7 @@ def scan_broken_sizes(db: Database, as_of: date, progress: Progress | None = Non
 			if donor_store is not None:
 				rule = selling.get((donor_store, variant.style)) or rule_of(variant.style, groups.get(variant.style, []), donor_store)
 				key_depth = (rule.depth(variant.size) or 0) if rule else 0
-				units = sales[longest][donor_store].get(item)
+				units = longest_sales[donor_store].get(item)
 				sold = units[0] if units else 0.0
 				# a store that cannot spare a unit, or sells the size too fast for any rule, is no donor
 				if qty - key_depth < 1 or (sell_through(sold, qty) or 0.0) > loosest + 1e-9:

@@ -1,10 +1,11 @@
-"""Frappe host: apply the composite indexes declared in `indexes.py` (called from on_doctype_update)."""
+"""Frappe host: apply the composite indexes declared in `indexes.py` (called from on_doctype_update; those on
+ERPNext's tables at install and migrate)."""
 
 from __future__ import annotations
 
 import frappe
 
-from retail_suite.db.indexes import composite_indexes
+from retail_suite.db.indexes import ERPNEXT_INDEXES, composite_indexes
 
 
 def apply_composite_indexes(doctype: str) -> None:
@@ -13,3 +14,17 @@ def apply_composite_indexes(doctype: str) -> None:
 			frappe.db.add_unique(doctype, list(index.columns), constraint_name=index.name)
 		else:
 			frappe.db.add_index(doctype, list(index.columns), index_name=index.name)
+
+
+def apply_erpnext_indexes() -> None:
+	"""Add retail_suite's indexes on ERPNext tables (idempotent: an existing index is left as it is)."""
+	for doctype in ERPNEXT_INDEXES:
+		apply_composite_indexes(doctype)
+
+
+def drop_erpnext_indexes() -> None:
+	"""Remove them again (uninstall)."""
+	for doctype, indexes in ERPNEXT_INDEXES.items():
+		for index in indexes:
+			if frappe.db.has_index(f"tab{doctype}", index.name):
+				frappe.db.sql_ddl(f"ALTER TABLE `tab{doctype}` DROP INDEX `{index.name}`")

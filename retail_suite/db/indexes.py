@@ -3,6 +3,10 @@
 The Frappe host applies them in each doctype's `on_doctype_update()` through
 `apply_composite_indexes(doctype)` (see `frappe_indexes.py`); the standalone host
 applies them when it creates or migrates the table (`schema.py`).
+
+`ERPNEXT_INDEXES` are the few that retail_suite adds to ERPNext's own tables: the
+Frappe host adds them at install and migrate (`setup/install.py`, as it does custom
+fields) and drops them at uninstall; standalone they come with the slice's table.
 """
 
 from __future__ import annotations
@@ -27,6 +31,11 @@ COMPOSITE_INDEXES: dict[str, tuple[CompositeIndex, ...]] = {
 		CompositeIndex("member_stats_pending", ("member_stats_applied", "status", "member")),
 		# replenishment's daily item sales fold what is counted and not yet folded (and unfold voids)
 		CompositeIndex("sales_history_pending", ("sales_history_applied", "status")),
+	),
+	# what a store sold per item, read from the index alone: the broken-size scan reads every line of the
+	# chain's look-back window, and the daily item sales fold sums lines by parent
+	"POS Transaction Line": (
+		CompositeIndex("parent_item_sold", ("parent", "item_code", "qty", "direction", "net_amount")),
 	),
 	"POS Sequence Gap": (
 		CompositeIndex("terminal_day_from", ("terminal", "business_day", "missing_from"), unique=True),
@@ -63,6 +72,16 @@ COMPOSITE_INDEXES: dict[str, tuple[CompositeIndex, ...]] = {
 }
 
 
+#: indexes on ERPNext tables (each column in the slice, `erpnext_slice.py`)
+ERPNEXT_INDEXES: dict[str, tuple[CompositeIndex, ...]] = {
+	# Every store's stock in one pass of the index, never of the Bins themselves (ERPNext names Bins by a
+	# random hash, so a table scan reads rows in no useful order and reading one Bin is a random lookup):
+	# the broken-size scan reads the stock under a key size's depth and the variants a store has no Bin for
+	# this way, and donors' stock by item. ERPNext's own (item_code, warehouse) key has no quantity.
+	"Bin": (CompositeIndex("retail_item_warehouse_qty", ("item_code", "warehouse", "actual_qty")),),
+}
+
+
 def composite_indexes(doctype: str) -> tuple[CompositeIndex, ...]:
-	"""The composite indexes declared for a doctype (none when not declared)."""
-	return COMPOSITE_INDEXES.get(doctype, ())
+	"""The composite indexes declared for a doctype, ours or ERPNext's (none when not declared)."""
+	return COMPOSITE_INDEXES.get(doctype, ()) or ERPNEXT_INDEXES.get(doctype, ())

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from retail_suite.db.indexes import COMPOSITE_INDEXES
+from retail_suite.db.indexes import COMPOSITE_INDEXES, ERPNEXT_INDEXES
 from retail_suite.db.schema import (
 	CHILD_TABLE_COLUMNS,
 	FIELDTYPE_COLUMNS,
@@ -22,6 +22,7 @@ from retail_suite.db.schema import (
 	STANDARD_COLUMNS,
 	app_table_specs,
 	column_type,
+	slice_table_specs,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -230,6 +231,36 @@ def test_composite_indexes(doctype: str) -> None:
 	assert "apply_composite_indexes" in calls, (
 		f"{path.relative_to(REPO)}: on_doctype_update must call apply_composite_indexes({doctype!r})"
 	)
+
+
+@pytest.mark.parametrize("doctype", sorted(ERPNEXT_INDEXES))
+def test_indexes_on_erpnext_tables(doctype: str) -> None:
+	"""Indexes on ERPNext's tables: on slice columns, created with the standalone table, and added on a site at
+	install and migrate (and dropped at uninstall) by setup/install.py."""
+	from retail_suite.erpnext_slice import ERPNEXT_SLICE, slice_columns
+
+	assert doctype in ERPNEXT_SLICE, f"db/indexes.py ERPNEXT_INDEXES: {doctype} is not in the ERPNext slice"
+	assert doctype not in COMPOSITE_INDEXES, f"{doctype}: declared both as ours and as ERPNext's"
+	spec = next(spec for spec in slice_table_specs() if spec.doctype == doctype)
+	for index in ERPNEXT_INDEXES[doctype]:
+		assert index.name.startswith("retail_"), f"{doctype} index {index.name}: our indexes on ERPNext tables start with retail_"
+		assert not index.unique, f"{doctype} index {index.name}: a unique key would refuse ERPNext's own rows"
+		missing = [column for column in index.columns if column not in slice_columns(doctype)]
+		assert not missing, f"{doctype} index {index.name}: columns {missing} are not in the slice"
+		assert any(
+			existing.name == index.name and existing.columns == index.columns for existing in spec.indexes
+		), f"tab{doctype}: the standalone table lacks index {index.name}"
+	install = ast.parse((PACKAGE / "setup" / "install.py").read_text())
+	for hook, call in (
+		("after_install", "apply_erpnext_indexes"),
+		("after_migrate", "apply_erpnext_indexes"),
+		("before_uninstall", "drop_erpnext_indexes"),
+	):
+		function = next(node for node in install.body if isinstance(node, ast.FunctionDef) and node.name == hook)
+		calls = {
+			node.func.id for node in ast.walk(function) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+		}
+		assert call in calls, f"setup/install.py: {hook} must call {call}()"
 
 
 @pytest.mark.parametrize(("fieldtype", "length", "precision", "expected"), KNOWN_COLUMN_TYPES)
