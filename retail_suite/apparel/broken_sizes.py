@@ -213,19 +213,16 @@ class StyleVariant(NamedTuple):
 
 
 def variant_attributes(db: Database) -> dict[str, StyleVariant]:
-	"""Every enabled variant with a size: item -> its template, size and colour. One pass over Item Variant
-	Attribute (ERPNext sets variant_of on every variant's rows)."""
-	style_of: dict[str, str] = {}
-	size_of: dict[str, str] = {}
-	colour_of: dict[str, str] = {}
-	for row in db.sql(
-		"SELECT attr.parent, attr.variant_of, attr.attribute, attr.attribute_value FROM `tabItem Variant Attribute` attr "
-		"WHERE attr.parenttype = 'Item' AND attr.variant_of IS NOT NULL AND attr.attribute IN (%s, %s)",
-		(SIZE_ATTRIBUTE, COLOUR_ATTRIBUTE),
-	):
-		item = row["parent"]
-		style_of.setdefault(item, row["variant_of"])
-		(size_of if row["attribute"] == SIZE_ATTRIBUTE else colour_of)[item] = row["attribute_value"]
+	"""Every enabled variant with a size: item -> its template, size and colour. One pass over each attribute's
+	Item Variant Attribute rows (ERPNext sets variant_of on every variant's rows)."""
+	colours = {
+		row["parent"]: row["attribute_value"]
+		for row in db.sql(
+			"SELECT attr.parent, attr.attribute_value FROM `tabItem Variant Attribute` attr "
+			"WHERE attr.parenttype = 'Item' AND attr.variant_of IS NOT NULL AND attr.attribute = %s",
+			(COLOUR_ATTRIBUTE,),
+		)
+	}
 	disabled = {
 		row["name"]
 		for row in db.sql(
@@ -233,9 +230,13 @@ def variant_attributes(db: Database) -> dict[str, StyleVariant]:
 		)
 	}
 	return {
-		item: StyleVariant(style, size_of[item], colour_of.get(item) or None)
-		for item, style in style_of.items()
-		if size_of.get(item) and item not in disabled
+		row["parent"]: StyleVariant(row["variant_of"], row["attribute_value"], colours.get(row["parent"]) or None)
+		for row in db.sql(
+			"SELECT attr.parent, attr.variant_of, attr.attribute_value FROM `tabItem Variant Attribute` attr "
+			"WHERE attr.parenttype = 'Item' AND attr.variant_of IS NOT NULL AND attr.attribute = %s",
+			(SIZE_ATTRIBUTE,),
+		)
+		if row["attribute_value"] and row["parent"] not in disabled
 	}
 
 
@@ -362,13 +363,13 @@ def stock_asked(db: Database, asked: dict[str, set[str]]) -> dict[str, list[tupl
 	for chunk in chunked([(item,) for item in sorted(asked)], CHUNK):
 		names = [item for (item,) in chunk]
 		for row in db.sql(
-			"SELECT bin.item_code, bin.warehouse, bin.actual_qty FROM `tabBin` bin "
+			"SELECT bin.item_code, bin.warehouse, CAST(bin.actual_qty AS DOUBLE) AS actual_qty FROM `tabBin` bin "
 			"WHERE bin.item_code IN " + in_placeholders(names) + " AND bin.actual_qty > 0",
 			names,
 		):
 			item = row["item_code"]
 			if row["warehouse"] in asked.get(item, ()):
-				held.setdefault(item, []).append((row["warehouse"], float(row["actual_qty"])))
+				held.setdefault(item, []).append((row["warehouse"], row["actual_qty"]))
 	for holdings in held.values():
 		holdings.sort()
 	return held

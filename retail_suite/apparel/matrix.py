@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 #: the Item Attribute names read as size and colour (ERPNext's setup wizard creates "Size" and "Colour")
 SIZE_ATTRIBUTE = "Size"
@@ -36,6 +37,7 @@ LETTER_RANK = {name.upper(): rank for rank, names in enumerate(LETTER_SIZES) for
 NUMERIC = re.compile(r"^\s*(\d+(?:[.,]\d+)?)")
 
 
+@lru_cache(maxsize=4096)  # a chain has a few dozen sizes; the broken-size scan sorts by them tens of thousands of times
 def size_sort_key(size: str) -> tuple[int, float, str]:
 	"""Sort key of a size: letter sizes XS < S < M < L < XL …, then numeric sizes by number (28, 30, 32;
 	EU 38, 40), then anything else alphabetically."""
