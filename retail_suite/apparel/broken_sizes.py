@@ -358,20 +358,26 @@ def short_and_missing_bins(
 def stock_asked(db: Database, asked: dict[str, set[str]]) -> dict[str, list[tuple[str, float]]]:
 	"""Stock above 0 of each variant in the warehouses asked for it ({variant: warehouses}), read in item
 	order from Bin's (item_code, warehouse, actual_qty) index: each variant's Bins lie side by side there, so
-	reading them all and keeping the asked ones reads less than looking each Bin up."""
+	reading them all (one row per variant) and keeping the asked ones reads less than looking each Bin up.
+	Frappe names never hold '<' or '>': they separate the values."""
 	held: dict[str, list[tuple[str, float]]] = {}
 	for chunk in chunked([(item,) for item in sorted(asked)], CHUNK):
 		names = [item for (item,) in chunk]
 		for row in db.sql(
-			"SELECT bin.item_code, bin.warehouse, CAST(bin.actual_qty AS DOUBLE) AS actual_qty FROM `tabBin` bin "
-			"WHERE bin.item_code IN " + in_placeholders(names) + " AND bin.actual_qty > 0",
+			"SELECT bin.item_code, GROUP_CONCAT(CONCAT(bin.warehouse, '>', bin.actual_qty) SEPARATOR '<') AS held "
+			"FROM `tabBin` bin WHERE bin.item_code IN " + in_placeholders(names) + " AND bin.actual_qty > 0 "
+			"GROUP BY bin.item_code",
 			names,
 		):
-			item = row["item_code"]
-			if row["warehouse"] in asked.get(item, ()):
-				held.setdefault(item, []).append((row["warehouse"], row["actual_qty"]))
-	for holdings in held.values():
-		holdings.sort()
+			wanted = asked.get(row["item_code"], ())
+			holdings = []
+			for entry in str(row["held"]).split("<"):
+				warehouse, _, qty = entry.rpartition(">")
+				if warehouse in wanted:
+					holdings.append((warehouse, float(qty)))
+			if holdings:
+				holdings.sort()
+				held[row["item_code"]] = holdings
 	return held
 
 
@@ -472,13 +478,13 @@ def _scan(db: Database, as_of: date, progress: Progress | None) -> BrokenSizeSca
 	store_of_warehouse = {info.warehouse: store for store, info in scan.stores.items()}
 	short, held = short_and_missing_bins(db, [info.warehouse for info in scan.stores.values()], deepest)
 	low: dict[tuple[str, str], float] = {}
-	low_in_stores: set[tuple[str, str]] = set()  # (store, variant) short of stock, for choosing donors
+	short_in: dict[str, set[str]] = {}  # variant -> the stores short of it, for choosing donors
 	for warehouse, item, qty in short:
 		store = store_of_warehouse.get(warehouse)
 		variant = attributes.get(item)
 		if store is None or variant is None:
 			continue
-		low_in_stores.add((store, item))
+		short_in.setdefault(item, set()).add(store)
 		if (store, variant.style) in selling:
 			low[(store, item)] = qty
 	tick("low stock", 1)
@@ -555,15 +561,13 @@ def _scan(db: Database, as_of: date, progress: Progress | None) -> BrokenSizeSca
 		for cell in found.missing:
 			item = cell.item_code
 			if item not in slowest:
-				no_bin = without_bin.get(item, ())
-				slowest[item] = [
-					store
-					for _, store in sorted(
-						(longest_sales[store][item][0] if item in longest_sales[store] else 0.0, store)
-						for store in scan.stores
-						if (store, item) not in low_in_stores and store not in no_bin
-					)
-				]
+				not_donors = [*short_in.get(item, ()), *without_bin.get(item, ())]
+				sold_by = []
+				for store in scan.stores:
+					if store not in not_donors:
+						units = longest_sales[store].get(item)
+						sold_by.append((units[0] if units is not None else 0.0, store))
+				slowest[item] = [store for _, store in sorted(sold_by)]
 			wanted = asked.setdefault(item, set(centres))
 			chosen = [store for store in slowest[item][: DONOR_CANDIDATES + 1] if store != found.store]
 			wanted.update(scan.stores[store].warehouse for store in chosen[:DONOR_CANDIDATES])
