@@ -20,14 +20,26 @@ WASTE_ROLES = ("Retail Cashier", "Store Manager", "Retail Manager", "System Mana
 def shrink_context() -> dict[str, Any]:
 	"""The stores the user may record waste for (their default first) and the reasons."""
 	require_roles(*WASTE_ROLES)
-	stores = frappe.get_all("Retail Store", {"disabled": 0}, ["name", "store_name"], order_by="name")
-	default = frappe.defaults.get_user_default("Retail Store")
+	stores = frappe.get_all("Retail Store", {"disabled": 0}, ["name", "store_name", "store_manager"], order_by="name")
 	return {
-		"stores": stores,
-		"default_store": default if default in {store.name for store in stores} else (stores[0].name if len(stores) == 1 else None),
+		"stores": [frappe._dict(name=store.name, store_name=store.store_name) for store in stores],
+		"default_store": default_store(stores),
 		"reasons": frappe.get_all("Shrink Reason", pluck="name", order_by="name"),
 		"can_submit": frappe.has_permission("Shrink Entry", "submit"),
 	}
+
+
+def default_store(stores: list) -> str | None:
+	"""The store the page starts with: the user's default (a session default or a default User Permission on
+	Retail Store), else the one they manage, else the only one."""
+	names = [store.name for store in stores]
+	default = frappe.defaults.get_user_default("Retail Store")
+	if default in names:
+		return default
+	managed = [store.name for store in stores if store.store_manager == frappe.session.user]
+	if len(managed) == 1:
+		return managed[0]
+	return names[0] if len(names) == 1 else None
 
 
 @frappe.whitelist(methods=["GET"])

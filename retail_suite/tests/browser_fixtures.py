@@ -66,7 +66,8 @@ def prepare() -> dict:
 		)
 		opening.insert()
 		opening.submit()
-	frappe.defaults.set_user_default("Retail Store", store.name, "Administrator")
+	# as the desk's Session Defaults sets it (the scrubbed doctype name)
+	frappe.defaults.set_user_default("retail_store", store.name, "Administrator")
 	frappe.db.commit()
 	return {
 		"store": store.name,

@@ -52,7 +52,7 @@ class Session:
 
 	def get(self, path: str, **params: Any) -> Any:
 		query = urllib.parse.urlencode({key: json.dumps(value) if not isinstance(value, str) else value for key, value in params.items()})
-		with self.opener.open(URL + path + ("?" + query if query else ""), timeout=60) as response:
+		with self.opener.open(URL + urllib.parse.quote(path) + ("?" + query if query else ""), timeout=60) as response:
 			return json.loads(response.read())
 
 

@@ -55,7 +55,8 @@ def test_pos_page_reads_a_fresh_label(driver: WebDriver, site_data: dict[str, An
 		lambda d: d.execute_script("return cur_pos.frm.doc.items.map(i => [i.item_code, i.batch_no])") or False
 	)
 	assert lines == [[site_data["item_code"], site_data["fresh_batch"]]]
-	assert site_data["item_name"] in " ".join(texts(driver, ".cart-item-wrapper"))
+	cart = WebDriverWait(driver, WAIT).until(lambda d: " ".join(texts(d, ".cart-item-wrapper")) or False)
+	assert site_data["item_name"] in cart
 
 
 def test_pos_page_refuses_an_expired_batch(driver: WebDriver, site_data: dict[str, Any]) -> None:

@@ -129,12 +129,19 @@ class TestShrinkEntry(FrappeTestCase):
 			self.assertIn(self.batch, [batch["batch_no"] for batch in found["batches"]])
 			draft = record_shrink(self.store, line)
 			self.assertEqual((draft["submitted"], draft["stock_entry"]), (False, None))
+			frappe.set_user("Administrator")
+			managed_before = frappe.db.get_value("Retail Store", self.store, "store_manager")
+			frappe.db.set_value("Retail Store", self.store, "store_manager", manager)
 			frappe.set_user(manager)
+			# the page starts with the store the user manages
+			self.assertEqual(shrink_context()["default_store"], self.store)
 			posted = record_shrink(self.store, line)
 			self.assertTrue(posted["submitted"])
 			self.assertEqual(frappe.db.get_value("Stock Entry", posted["stock_entry"], "docstatus"), 1)
 		finally:
 			frappe.set_user("Administrator")
+			if "managed_before" in locals():
+				frappe.db.set_value("Retail Store", self.store, "store_manager", managed_before)
 		with self.assertRaises(frappe.ValidationError):
 			shrink_scan(self.store, "NOTHING-LIKE-THIS")
 		frappe.get_doc("Shrink Entry", posted["name"]).cancel()
