@@ -3,8 +3,9 @@
 `scan_broken_sizes(db, as_of)` reads, per store, the units each variant sold (net of returns, audited or
 posted till transactions) in the rules' look-back windows — the days before `as_of` — and the stock on hand
 now (`tabBin`; a variant without a Bin holds 0) of the styles that still sell there, then applies the pure
-rules of `broken_size.py`. Reads are per store and per chunk of styles, through indexes: POS Transaction
-(store, business_day, status), Item.variant_of, Bin (item_code, warehouse).
+rules of `broken_size.py`. Reads go through indexes: POS Transaction (store, business_day, status), POS
+Transaction Line (parent, item_code, qty, direction, net_amount), and the (item_code, warehouse, actual_qty)
+index retail_suite adds to ERPNext's Bin (`db/indexes.py`), so that no Bin row itself is read.
 
 `run_broken_sizes(db, as_of)` writes the result as Broken Size Alert rows (with their missing cells and
 transfer suggestions), one per store, style and day: a rerun on the same day replaces the day's Open alerts
@@ -552,8 +553,7 @@ def _scan(db: Database, as_of: date, progress: Progress | None) -> BrokenSizeSca
 	# donors: stores (same company) and distribution warehouses holding the missing variants
 	centres = sorted({rule.distribution_warehouse for rule in rules if rule.distribution_warehouse})
 	# Each missing cell asks the DONOR_CANDIDATES stores that sold the variant least among those not short
-	# of it (and every distribution warehouse): reading every store's Bin of every missing variant costs
-	# more than the rest of the scan.
+	# of it (and every distribution warehouse).
 	asked: dict[str, set[str]] = {}
 	slowest: dict[str, list[str]] = {}  # variant -> stores not short of it, the least sold first
 	longest_sales = sales.items[longest]
