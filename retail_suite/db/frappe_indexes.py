@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import frappe
 
-from retail_suite.db.indexes import ERPNEXT_INDEXES, composite_indexes
+from retail_suite.db.indexes import COMPOSITE_INDEXES, ERPNEXT_INDEXES, composite_indexes
 
 
 def apply_composite_indexes(doctype: str) -> None:
@@ -20,6 +20,15 @@ def apply_erpnext_indexes() -> None:
 	"""Add retail_suite's indexes on ERPNext tables (idempotent: an existing index is left as it is)."""
 	for doctype in ERPNEXT_INDEXES:
 		apply_composite_indexes(doctype)
+
+
+def apply_all_indexes() -> None:
+	"""Every declared index, ours and on ERPNext's tables (install and migrate; idempotent). `bench migrate`
+	runs a doctype's on_doctype_update only when its JSON changed, so an index added to an unchanged doctype
+	would otherwise reach a site only on a fresh install."""
+	for doctype in (*COMPOSITE_INDEXES, *ERPNEXT_INDEXES):
+		if frappe.db.table_exists(doctype):
+			apply_composite_indexes(doctype)
 
 
 def drop_erpnext_indexes() -> None:

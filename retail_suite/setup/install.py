@@ -5,7 +5,7 @@ from __future__ import annotations
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
-from retail_suite.db.frappe_indexes import apply_erpnext_indexes, drop_erpnext_indexes
+from retail_suite.db.frappe_indexes import apply_all_indexes, drop_erpnext_indexes
 from retail_suite.fresh.erpnext import ensure_shrink_setup
 from retail_suite.membership.erpnext_campaigns import ensure_campaign_notification
 from retail_suite.membership.erpnext_points import ensure_loyalty_program
@@ -16,7 +16,7 @@ from retail_suite.setup.roles import create_roles
 def after_install() -> None:
 	create_roles()
 	sync_custom_fields()
-	apply_erpnext_indexes()
+	apply_all_indexes()
 	create_accounting_dimensions()
 	ensure_loyalty_program()
 	ensure_campaign_notification()
@@ -27,7 +27,7 @@ def after_install() -> None:
 def after_migrate() -> None:
 	create_roles()
 	sync_custom_fields()
-	apply_erpnext_indexes()
+	apply_all_indexes()
 	create_accounting_dimensions()
 	ensure_loyalty_program()
 	ensure_campaign_notification()

@@ -252,8 +252,8 @@ def test_indexes_on_erpnext_tables(doctype: str) -> None:
 		), f"tab{doctype}: the standalone table lacks index {index.name}"
 	install = ast.parse((PACKAGE / "setup" / "install.py").read_text())
 	for hook, call in (
-		("after_install", "apply_erpnext_indexes"),
-		("after_migrate", "apply_erpnext_indexes"),
+		("after_install", "apply_all_indexes"),
+		("after_migrate", "apply_all_indexes"),
 		("before_uninstall", "drop_erpnext_indexes"),
 	):
 		function = next(node for node in install.body if isinstance(node, ast.FunctionDef) and node.name == hook)
