@@ -16,12 +16,6 @@ def apply_composite_indexes(doctype: str) -> None:
 			frappe.db.add_index(doctype, list(index.columns), index_name=index.name)
 
 
-def apply_erpnext_indexes() -> None:
-	"""Add retail_suite's indexes on ERPNext tables (idempotent: an existing index is left as it is)."""
-	for doctype in ERPNEXT_INDEXES:
-		apply_composite_indexes(doctype)
-
-
 def apply_all_indexes() -> None:
 	"""Every declared index, ours and on ERPNext's tables (install and migrate; idempotent). `bench migrate`
 	runs a doctype's on_doctype_update only when its JSON changed, so an index added to an unchanged doctype
