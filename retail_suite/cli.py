@@ -497,10 +497,14 @@ def apparel_broken_sizes(ctx: Context, as_of) -> None:
 	from retail_suite.apparel.broken_sizes import run_broken_sizes
 
 	db = open_database(ctx.settings)
+	stock_db = open_database(ctx.settings)  # reads the Bins while `db` reads the sales
 	day = as_of.date() if as_of else date.today()
-	with progress_bars() as bar:
-		scan = run_broken_sizes(db, day, progress=bar)
-	db.close()
+	try:
+		with progress_bars() as bar:
+			scan = run_broken_sizes(db, day, progress=bar, stock_db=stock_db)
+	finally:
+		stock_db.close()
+		db.close()
 	table = RichTable(title=f"Broken sizes as of {day}", title_justify="left")
 	for column in ("Store", "Rank", "Style", "Missing sizes", "Lost units", "Lost sales", "Style sold", "Transfers"):
 		table.add_column(column, justify="right" if column in ("Rank", "Lost units", "Lost sales", "Style sold") else "left")

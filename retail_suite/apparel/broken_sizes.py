@@ -17,7 +17,8 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
@@ -181,6 +182,8 @@ class BrokenSizeScan:
 	pairs_checked: int = 0
 	#: seconds per step
 	timings: dict[str, float] = field(default_factory=dict)
+	#: seconds of the work done on the second connection alongside the steps (the Bin pass), when there is one
+	alongside: dict[str, float] = field(default_factory=dict)
 	seconds: float = 0.0
 
 	def transfers_for(self, store: str, style: str) -> list[Transfer]:
@@ -413,7 +416,9 @@ def cyclic_gc_paused() -> Iterator[None]:
 			gc.enable()
 
 
-def scan_broken_sizes(db: Database, as_of: date, progress: Progress | None = None) -> BrokenSizeScan:
+def scan_broken_sizes(
+	db: Database, as_of: date, progress: Progress | None = None, stock_db: Database | None = None
+) -> BrokenSizeScan:
 	"""Broken styles per store as of a day (ranked by lost sales) and the transfers that would fill them.
 
 	Reads: the variants' sizes and colours (one pass), each store's sales per item over the rules' windows
@@ -421,12 +426,24 @@ def scan_broken_sizes(db: Database, as_of: date, progress: Progress | None = Non
 	index), then one pass over Bin's (item_code, warehouse, actual_qty) index for the Bins under the deepest
 	key-size depth and the variants some store has no Bin for. Only the selling (store, style) pairs with a
 	key size among those are evaluated in full; any other cell holds at least the deepest depth. A variant no
-	store has a Bin for was never in the assortment: not a broken size."""
-	with cyclic_gc_paused():
-		return _scan(db, as_of, progress)
+	store has a Bin for was never in the assortment: not a broken size.
+
+	With `stock_db`, a second connection to the same database (the standalone host; a Frappe job has one),
+	the pass over the Bin index runs on it in a thread from the start, while `db` reads the variants and the
+	sales: the server walks the index while Python sums the lines (the connector lets go of the GIL while it
+	waits for the server). Without it the same steps run one after the other; the result is the same."""
+	with cyclic_gc_paused(), (ThreadPoolExecutor(1, "broken-sizes-bins") if stock_db else nullcontext()) as pool:
+		# (leaving the block waits for the thread, also on error)
+		return _scan(db, as_of, progress, stock_db, pool)
 
 
-def _scan(db: Database, as_of: date, progress: Progress | None) -> BrokenSizeScan:
+def _scan(
+	db: Database,
+	as_of: date,
+	progress: Progress | None,
+	stock_db: Database | None = None,
+	pool: ThreadPoolExecutor | None = None,
+) -> BrokenSizeScan:
 	started = time.perf_counter()
 	clock = started
 	scan = BrokenSizeScan(as_of)
@@ -442,11 +459,22 @@ def _scan(db: Database, as_of: date, progress: Progress | None) -> BrokenSizeSca
 		return scan
 	scan.rules = {rule.name: rule for rule in rules}
 	scan.stores = stores(db)
+	deepest = max((key.min_depth for rule in rules for key in rule.key_sizes), default=1)
+	warehouses = [info.warehouse for info in scan.stores.values()]
+
+	def bin_pass() -> tuple[list[tuple[str, str, float]], dict[str, set[str]]]:
+		begun = time.perf_counter()
+		found = short_and_missing_bins(stock_db or db, warehouses, deepest)
+		if pool is not None:  # (else the pass is the low-stock step's)
+			scan.alongside["bin pass"] = round(time.perf_counter() - begun, 3)
+		return found
+
+	# the Bin pass: on the second connection from now on, else when the low-stock step asks for it
+	bins = pool.submit(bin_pass).result if pool is not None else bin_pass
 	stage = progress or (lambda _stage, _total: (lambda _what, _units: None))
 	tree = item_group_tree(db)
 	lookbacks = sorted({rule.lookback_days for rule in rules})
 	longest = lookbacks[-1]
-	deepest = max((key.min_depth for rule in rules for key in rule.key_sizes), default=1)
 	key_sizes = {key.size for rule in rules for key in rule.key_sizes}
 	attributes = variant_attributes(db)
 	variants_of: dict[str, list[str]] = {}
@@ -477,7 +505,7 @@ def _scan(db: Database, as_of: date, progress: Progress | None) -> BrokenSizeSca
 	# cells that may be missing: Bins under the deepest depth, and variants some store has no Bin for
 	tick = stage("Broken sizes: stock", 3)
 	store_of_warehouse = {info.warehouse: store for store, info in scan.stores.items()}
-	short, held = short_and_missing_bins(db, [info.warehouse for info in scan.stores.values()], deepest)
+	short, held = bins()
 	low: dict[tuple[str, str], float] = {}
 	short_in: dict[str, set[str]] = {}  # variant -> the stores short of it, for choosing donors
 	for warehouse, item, qty in short:
@@ -666,9 +694,11 @@ def write_alerts(db: Database, scan: BrokenSizeScan) -> int:
 	return len(alerts)
 
 
-def run_broken_sizes(db: Database, as_of: date, progress: Progress | None = None) -> BrokenSizeScan:
-	"""The daily job: scan and write the day's alerts."""
-	scan = scan_broken_sizes(db, as_of, progress)
+def run_broken_sizes(
+	db: Database, as_of: date, progress: Progress | None = None, stock_db: Database | None = None
+) -> BrokenSizeScan:
+	"""The daily job: scan (the Bins on `stock_db` alongside, when given) and write the day's alerts."""
+	scan = scan_broken_sizes(db, as_of, progress, stock_db)
 	write_alerts(db, scan)
 	return scan
 

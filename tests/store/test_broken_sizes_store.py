@@ -355,3 +355,16 @@ def test_scan_reads_through_the_port_only(db: MariaDBDatabase, chain: Chain) -> 
 	scan = scan_broken_sizes(db, AS_OF)
 	assert alerts(db) == []  # a scan alone writes nothing
 	assert [found.style for found in scan.broken] == ["AP-0001", "AP-0002"]
+
+
+def test_the_bins_read_on_a_second_connection_give_the_same_scan(scenario_db: MariaDBDatabase) -> None:
+	alone = scan_broken_sizes(scenario_db, SCENARIO.as_of)
+	stock_db = MariaDBDatabase(scenario_db.settings)
+	try:
+		alongside = scan_broken_sizes(scenario_db, SCENARIO.as_of, stock_db=stock_db)
+	finally:
+		stock_db.close()
+	assert alone.broken and alongside.broken == alone.broken
+	assert alongside.transfers == alone.transfers
+	assert (alongside.pairs_selling, alongside.pairs_checked) == (alone.pairs_selling, alone.pairs_checked)
+	assert set(alongside.alongside) == {"bin pass"} and alone.alongside == {}
