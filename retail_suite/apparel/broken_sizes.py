@@ -469,8 +469,6 @@ def _scan(
 			scan.alongside["bin pass"] = round(time.perf_counter() - begun, 3)
 		return found
 
-	# the Bin pass: on the second connection from now on, else when the low-stock step asks for it
-	bins = pool.submit(bin_pass).result if pool is not None else bin_pass
 	stage = progress or (lambda _stage, _total: (lambda _what, _units: None))
 	tree = item_group_tree(db)
 	lookbacks = sorted({rule.lookback_days for rule in rules})
@@ -481,6 +479,9 @@ def _scan(
 	for item, variant in attributes.items():
 		variants_of.setdefault(variant.style, []).append(item)
 	lap("variants")
+	# the Bin pass: on the second connection alongside the sales read (started after the variants read, whose
+	# index pages it would otherwise push out of the buffer pool), else when the low-stock step asks for it
+	bins = pool.submit(bin_pass).result if pool is not None else bin_pass
 
 	# what each store sold per look-back window, variants only
 	sales = chain_sales(db, scan.stores, as_of, lookbacks, attributes, stage("Broken sizes: sales", len(scan.stores)))
