@@ -3,19 +3,15 @@ and a style that sells with a key size out shows among its store's broken styles
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 
 from retail_suite.apparel.broken_sizes import load_rules
 from retail_suite.apparel.scenario_writer import write_till_transaction
-from retail_suite.config import DatabaseSettings
-from retail_suite.db import schema
 from retail_suite.db.mariadb_db import MariaDBDatabase
 from retail_suite.demo.apparel import apparel_section
 from retail_suite.demo.chain import Chain, DemoConfig, generate_chain
-from retail_suite.demo.standalone import write_chain
 
 
 @pytest.fixture(scope="module")
@@ -24,12 +20,8 @@ def chain() -> Chain:
 
 
 @pytest.fixture
-def db(empty_database: DatabaseSettings, chain: Chain) -> Iterator[MariaDBDatabase]:
-	database = MariaDBDatabase(empty_database)
-	schema.migrate(database)
-	write_chain(database, chain)
-	yield database
-	database.close()
+def db(chain_db: MariaDBDatabase) -> MariaDBDatabase:
+	return chain_db
 
 
 def test_apparel_section(db: MariaDBDatabase, chain: Chain) -> None:

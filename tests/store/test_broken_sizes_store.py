@@ -28,7 +28,6 @@ from retail_suite.db import schema
 from retail_suite.db.mariadb_db import MariaDBDatabase
 from retail_suite.db.port import insert_rows
 from retail_suite.demo.chain import Chain, DemoConfig, generate_chain
-from retail_suite.demo.standalone import write_chain
 from retail_suite.errors import ValidationError
 
 AS_OF = date(2026, 12, 1)  # the window: 3 to 30 November
@@ -47,12 +46,8 @@ def chain() -> Chain:
 
 
 @pytest.fixture
-def db(empty_database: DatabaseSettings, chain: Chain) -> Iterator[MariaDBDatabase]:
-	database = MariaDBDatabase(empty_database)
-	schema.migrate(database)
-	write_chain(database, chain)
-	yield database
-	database.close()
+def db(chain_db: MariaDBDatabase) -> MariaDBDatabase:
+	return chain_db
 
 
 def warehouse(store: str) -> str:

@@ -3,19 +3,15 @@ and sell-through per store, colour and size, and the other warehouses holding it
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 
 import pytest
 
 from retail_suite.apparel.scenario_writer import write_till_transaction
 from retail_suite.apparel.style_matrix import style_matrix
-from retail_suite.config import DatabaseSettings
-from retail_suite.db import schema
 from retail_suite.db.mariadb_db import MariaDBDatabase
 from retail_suite.db.port import insert_rows
 from retail_suite.demo.chain import Chain, DemoConfig, generate_chain
-from retail_suite.demo.standalone import write_chain
 from retail_suite.errors import ValidationError
 
 STAMP = datetime(2026, 11, 1, 9, 0)
@@ -28,12 +24,8 @@ def chain() -> Chain:
 
 
 @pytest.fixture
-def db(empty_database: DatabaseSettings, chain: Chain) -> Iterator[MariaDBDatabase]:
-	database = MariaDBDatabase(empty_database)
-	schema.migrate(database)
-	write_chain(database, chain)
-	yield database
-	database.close()
+def db(chain_db: MariaDBDatabase) -> MariaDBDatabase:
+	return chain_db
 
 
 def test_style_matrix(db: MariaDBDatabase, chain: Chain) -> None:
