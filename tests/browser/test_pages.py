@@ -92,3 +92,10 @@ def test_record_waste_page_posts_a_stock_entry(driver: WebDriver, site_data: dic
 	entry = session.get(f"/api/resource/Stock Entry/{new[0]['stock_entry']}")["data"]
 	assert (entry["docstatus"], entry["purpose"]) == (1, "Material Issue")
 	assert [(row["item_code"], row["batch_no"], row["qty"]) for row in entry["items"]] == [(site_data["item_code"], site_data["fresh_batch"], 1.0)]
+	# leave the site as it was: cancelling the waste cancels its Stock Entry
+	driver.execute_async_script(
+		"const done = arguments[arguments.length - 1];"
+		"frappe.call('frappe.client.cancel', {doctype: 'Shrink Entry', name: arguments[0]}).then(() => done(true), () => done(false));",
+		new[0]["name"],
+	)
+	assert session.get(f"/api/resource/Stock Entry/{new[0]['stock_entry']}")["data"]["docstatus"] == 2
