@@ -353,9 +353,9 @@ def ensure_store(chain: Chain, store: Store, company: str, abbr: str, count: Cal
 		)
 	if not frappe.db.get_value("POS Profile", profile, "customer"):
 		# ERPNext's POS page starts each sale with the profile's customer: the walk-in customer, not a member
-		from retail_suite.posdm.erpnext import walk_in_customer
+		from retail_suite.posdm.erpnext import ensure_walk_in_customer
 
-		frappe.db.set_value("POS Profile", profile, "customer", walk_in_customer(frappe._dict(pos_profile=None)))
+		frappe.db.set_value("POS Profile", profile, "customer", ensure_walk_in_customer())
 	for terminal in store.terminals:
 		if not frappe.db.exists("POS Terminal", terminal):
 			_insert(

@@ -294,6 +294,11 @@ def walk_in_customer(store) -> str:
 		customer = frappe.get_cached_value("POS Profile", store.pos_profile, "customer")
 		if customer:
 			return customer
+	return ensure_walk_in_customer()
+
+
+def ensure_walk_in_customer() -> str:
+	"""The Walk-in Customer (no member: no card number), created once."""
 	if not frappe.db.exists("Customer", WALK_IN_CUSTOMER):
 		frappe.get_doc(
 			{
