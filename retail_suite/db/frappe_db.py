@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import frappe
 
@@ -29,6 +30,11 @@ class FrappeDatabase:
 		if params is None:
 			return frappe.db.sql(query, as_dict=True)
 		return frappe.db.sql(query, params, as_dict=True)
+
+	def rows(self, query: str, params: Params = None) -> list[tuple[Any, ...]]:
+		if params is None:
+			return list(frappe.db.sql(query))
+		return list(frappe.db.sql(query, params))
 
 	def execute(self, query: str, params: Params = None) -> int:
 		if params is None:

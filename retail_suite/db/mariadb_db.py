@@ -102,6 +102,19 @@ class MariaDBDatabase:
 		finally:
 			cursor.close()
 
+	def rows(self, query: str, params: Params = None) -> list[tuple[Any, ...]]:
+		cursor = self.connection.cursor()
+		try:
+			if params is None:
+				cursor.execute(query)
+			else:
+				cursor.execute(query, params)
+			if cursor.description is None:
+				return []
+			return list(cursor.fetchall())
+		finally:
+			cursor.close()
+
 	def execute(self, query: str, params: Params = None) -> int:
 		cursor = self.connection.cursor()
 		try:

@@ -24,6 +24,14 @@ def test_both_parameter_styles(scratch: MariaDBDatabase) -> None:
 	assert scratch.sql("SELECT COUNT(*) AS n FROM scratch WHERE label LIKE %s", ("%o%",)) == [{"n": 1}]
 
 
+def test_rows_are_tuples_in_the_select_lists_order(scratch: MariaDBDatabase) -> None:
+	scratch.execute("INSERT INTO scratch VALUES (%s, %s), (%s, %s)", (1, "one", 2, "two"))
+	assert scratch.rows("SELECT label, id FROM scratch WHERE id >= %s ORDER BY id", (1,)) == [("one", 1), ("two", 2)]
+	assert scratch.rows("SELECT COUNT(*) FROM scratch") == [(2,)]
+	assert scratch.rows("SELECT label FROM scratch WHERE id > %(id)s", {"id": 5}) == []
+	assert scratch.rows("UPDATE scratch SET label = 'x' WHERE id = 1") == []  # no result set
+
+
 def test_multi_row_insert_in_chunks(scratch: MariaDBDatabase) -> None:
 	written = insert_rows(scratch, "scratch", ["id", "label"], ((n, f"row {n}") for n in range(2345)), chunk_rows=1000)
 	assert written == 2345
