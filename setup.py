@@ -30,6 +30,8 @@ setup(
 		"python-escpos>=3.1,<4",
 		"rich>=13.0",
 		"matplotlib>=3.8",
+		# imported directly (forecasts, broken-size scan), not only through matplotlib
+		"numpy>=1.24",
 		"fastjsonschema>=2.19",
 	],
 	extras_require={"test": ["pytest>=8", "ruff>=0.6", "sqlglot>=25", "selenium>=4.20"]},

@@ -257,13 +257,18 @@ def evaluate_style(
 		line = by_colour[colour]
 		if sum(max(cell.on_hand, 0) for cell in line) <= 0 and sum(cell.sold for cell in line) <= 0:
 			continue  # a colour the store does not carry
-		missing = [
-			cell for cell in line if (depth := rule.depth(cell.size)) is not None and cell.on_hand < depth
-		]
+		# missing: a key size under its depth; present, the sizes that could sell: not missing, and in stock or
+		# sold (an empty non-key size sold nothing for want of stock)
+		missing: list[CellStock] = []
+		present: list[CellStock] = []
+		for cell in line:
+			depth = rule.depth(cell.size)
+			if depth is not None and cell.on_hand < depth:
+				missing.append(cell)
+			elif cell.on_hand > 0 or cell.sold > 0:
+				present.append(cell)
 		if not missing:
 			continue
-		# the sizes that could sell: not missing, and in stock or sold (an empty non-key size sold nothing for want of stock)
-		present = [cell for cell in line if cell not in missing and (cell.on_hand > 0 or cell.sold > 0)]
 		sold_present = sum(max(cell.sold, 0.0) for cell in present)
 		share_present = sum(size_share.get(cell.size, 0.0) for cell in present)
 		prior = style_sold * colour_share.get(colour or "", 0.0)

@@ -21,7 +21,10 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import repeat
 from typing import Any, NamedTuple
+
+import numpy as np
 
 from retail_suite.apparel.broken_size import (
 	BrokenSizeRule,
@@ -217,46 +220,72 @@ class StyleVariant(NamedTuple):
 
 
 def variant_attributes(db: Database) -> dict[str, StyleVariant]:
-	"""Every enabled variant with a size: item -> its template, size and colour. One pass over each attribute's
-	Item Variant Attribute rows (ERPNext sets variant_of on every variant's rows)."""
-	colours = {
-		row["parent"]: row["attribute_value"]
-		for row in db.sql(
-			"SELECT attr.parent, attr.attribute_value FROM `tabItem Variant Attribute` attr "
-			"WHERE attr.parenttype = 'Item' AND attr.variant_of IS NOT NULL AND attr.attribute = %s",
-			(COLOUR_ATTRIBUTE,),
-		)
-	}
+	"""Every enabled variant with a size: item -> its template, size and colour. One pass over the Size and
+	Colour rows of Item Variant Attribute (ERPNext sets variant_of on every variant's rows), in the order
+	read."""
 	disabled = {
-		row["name"]
-		for row in db.sql(
-			"SELECT item.name FROM `tabItem` item WHERE item.disabled = 1 AND item.variant_of IS NOT NULL"
-		)
+		name
+		for (name,) in db.rows("SELECT item.name FROM `tabItem` item WHERE item.disabled = 1 AND item.variant_of IS NOT NULL")
 	}
-	return {
-		row["parent"]: StyleVariant(row["variant_of"], row["attribute_value"], colours.get(row["parent"]) or None)
-		for row in db.sql(
-			"SELECT attr.parent, attr.variant_of, attr.attribute_value FROM `tabItem Variant Attribute` attr "
-			"WHERE attr.parenttype = 'Item' AND attr.variant_of IS NOT NULL AND attr.attribute = %s",
-			(SIZE_ATTRIBUTE,),
+	sizes: dict[str, tuple[str, str]] = {}
+	colours: dict[str, str] = {}
+	for parent, style, attribute, value in db.rows(
+		"SELECT attr.parent, attr.variant_of, attr.attribute, attr.attribute_value FROM `tabItem Variant Attribute` attr "
+		"WHERE attr.parenttype = 'Item' AND attr.variant_of IS NOT NULL AND attr.attribute IN (%s, %s)",
+		(SIZE_ATTRIBUTE, COLOUR_ATTRIBUTE),
+	):
+		if attribute == SIZE_ATTRIBUTE:
+			if value and parent not in disabled:
+				sizes[parent] = (style, value)
+		else:
+			colours[parent] = value
+	return {item: StyleVariant(style, size, colours.get(item) or None) for item, (style, size) in sizes.items()}
+
+
+class VariantIndex:
+	"""The chain's variants numbered 0 … n-1 and their styles 0 … m-1 (in the order read): the scan keeps
+	sales as arrays over these numbers, summed by numpy, instead of a dict entry per store and variant."""
+
+	def __init__(self, attributes: Mapping[str, StyleVariant]) -> None:
+		self.attributes = attributes
+		self.items: list[str] = list(attributes)
+		self.code: dict[str, int] = {item: number for number, item in enumerate(self.items)}
+		self.styles: list[str] = list(dict.fromkeys(variant.style for variant in attributes.values()))
+		self.style_code: dict[str, int] = {style: number for number, style in enumerate(self.styles)}
+		style_code = self.style_code
+		self.style_of = np.fromiter(
+			(style_code[variant.style] for variant in attributes.values()), np.int64, len(self.items)
 		)
-		if row["attribute_value"] and row["parent"] not in disabled
-	}
+		#: style -> its variants as (item, number, size, colour), in the order read
+		self.variants_of: dict[str, list[tuple[str, int, str, str | None]]] = {}
+		for number, (item, variant) in enumerate(attributes.items()):
+			self.variants_of.setdefault(variant.style, []).append((item, number, variant.size, variant.colour))
 
 
 @dataclass
 class ChainSales:
 	"""What the stores sold (audited or posted till transactions; a return counts back) in each look-back
-	window before a day, variants only."""
+	window before a day, variants only, as arrays over the `VariantIndex` numbers (read-only views: indexing
+	one gives a float)."""
 
-	#: {days: {store: {variant: [units, net amount]}}}
-	items: dict[int, dict[str, dict[str, list[float]]]]
-	#: {days: {store: {style: units}}}
-	styles: dict[int, dict[str, dict[str, float]]]
-	#: over the longest window, across the chain: {style: [units, net amount]} (its average price)
-	chain_styles: dict[str, list[float]] = field(default_factory=dict)
-	#: over the longest window, across the chain: {variant: units} (its style's size curve and colour mix)
-	chain_items: dict[str, float] = field(default_factory=dict)
+	index: VariantIndex
+	#: {days: {store: units per variant number}}
+	units: dict[int, dict[str, memoryview]]
+	#: {days: {store: units per style number}}
+	style_units: dict[int, dict[str, memoryview]]
+	#: {store: the style numbers with a line in the store over the longest window}
+	styles_sold: dict[str, list[int]]
+	#: over the longest window, across the chain: units per variant, whether the variant had a line, and per
+	#: style units and net amount (its average price)
+	chain_units: memoryview
+	chain_sold: memoryview
+	chain_style_units: memoryview
+	chain_style_amount: memoryview
+
+
+def _sums(numbers: np.ndarray, weights: np.ndarray | None, size: int) -> memoryview:
+	"""Weights summed per number (0 … size-1), in the order given, as a read-only view of floats."""
+	return np.bincount(numbers, weights=weights, minlength=size).astype(np.float64, copy=False).data
 
 
 def chain_sales(
@@ -264,70 +293,78 @@ def chain_sales(
 	stores: Iterable[str],
 	as_of: date,
 	lookbacks: Iterable[int],
-	variants: Mapping[str, StyleVariant],
+	index: VariantIndex,
 	tick: Callable[[str, int], None] | None = None,
 ) -> ChainSales:
 	"""Each store's sales per variant and per style in each look-back window before `as_of`, and the chain's
-	per style and variant over the longest, of the `variants` only.
+	per style and variant over the longest, of the `index`'s variants only.
 
-	A store's lines of the longest window are read as they are (item code and amounts from the lines'
-	(parent, item_code, qty, direction, net_amount) index; the business day too when there are several
-	windows) and summed here in one pass: a GROUP BY on the item code costs more per line than reading it."""
+	A store's lines of the longest window are read as they are, as tuples (item code and amounts from the
+	lines' (parent, item_code, qty, direction, net_amount) index; the day within the window too when there
+	are several windows: a GROUP BY on the item code costs the server more per line than sending it), then
+	numbered and summed per variant and per style by numpy, in the order read."""
 	windows = sorted(set(lookbacks))
 	longest = windows[-1]
 	first_day, last_day = _window(as_of, longest)
-	# windows end on the same day: a line counts in every window that starts on or before its day
-	shorter = [(as_of - timedelta(days=days), days) for days in windows[:-1]]
-	sales = ChainSales({days: {} for days in windows}, {days: {} for days in windows})
-	chain_styles, chain_items = sales.chain_styles, sales.chain_items
-	variant_of = variants.get
+	# windows end on the same day: a line counts in every window whose first day is on or before its day
+	# (days counted from the longest window's first day)
+	shorter = [(longest - days, days) for days in windows[:-1]]
+	variants, styles = len(index.items), len(index.styles)
+	number_of = index.code.get
+	style_of = index.style_of
+	units_of: dict[int, dict[str, memoryview]] = {days: {} for days in windows}
+	style_units_of: dict[int, dict[str, memoryview]] = {days: {} for days in windows}
+	styles_sold: dict[str, list[int]] = {}
+	chain_numbers: list[np.ndarray] = []
+	chain_units: list[np.ndarray] = []
+	chain_amounts: list[np.ndarray] = []
+	empty = np.zeros(0, np.int64)
 	for store in stores:
-		items = sales.items[longest][store] = {}
-		styles = sales.styles[longest][store] = {}
-		windows_of_day = [
-			(start, sales.items[days].setdefault(store, {}), sales.styles[days].setdefault(store, {}))
-			for start, days in shorter
-		]
-		for row in db.sql(
-			"SELECT " + ("txn.business_day, " if shorter else "") + "line.item_code, "
-			"CAST(line.qty * line.direction AS DOUBLE) AS units, "
-			"CAST(line.net_amount * line.direction AS DOUBLE) AS amount "
+		rows = db.rows(
+			"SELECT " + ("DATEDIFF(txn.business_day, %s) AS day, " if shorter else "") + "line.item_code, "
+			"CAST(COALESCE(line.qty * line.direction, 0) AS DOUBLE) AS units, "
+			"CAST(COALESCE(line.net_amount * line.direction, 0) AS DOUBLE) AS amount "
 			"FROM `tabPOS Transaction` txn JOIN `tabPOS Transaction Line` line ON line.parent = txn.name "
 			"WHERE txn.store = %s AND txn.business_day BETWEEN %s AND %s AND txn.status IN ('Audited', 'Posted')",
-			(store, first_day, last_day),
-		):
-			item = row["item_code"]
-			variant = variant_of(item)
-			if variant is None:
-				continue
-			units, amount = row["units"] or 0.0, row["amount"] or 0.0
-			style = variant[0]
-			found = items.get(item)
-			if found is None:
-				items[item] = [units, amount]
-			else:
-				found[0] += units
-				found[1] += amount
-			styles[style] = styles.get(style, 0.0) + units
-			chain = chain_styles.get(style)
-			if chain is None:
-				chain_styles[style] = [units, amount]
-			else:
-				chain[0] += units
-				chain[1] += amount
-			chain_items[item] = chain_items.get(item, 0.0) + units
-			for start, window_items, window_styles in windows_of_day:
-				if row["business_day"] >= start:
-					found = window_items.get(item)
-					if found is None:
-						window_items[item] = [units, amount]
-					else:
-						found[0] += units
-						found[1] += amount
-					window_styles[style] = window_styles.get(style, 0.0) + units
+			([first_day] if shorter else []) + [store, first_day, last_day],
+		)
+		columns = list(zip(*rows, strict=True)) if rows else [(), (), (), ()][: 4 if shorter else 3]
+		numbers = np.fromiter(map(number_of, columns[-3], repeat(-1)), np.int64, len(rows))
+		units = np.array(columns[-2], dtype=np.float64)
+		amounts = np.array(columns[-1], dtype=np.float64)
+		days = np.array(columns[0], dtype=np.int64) if shorter else empty
+		known = numbers >= 0
+		if not known.all():
+			numbers, units, amounts = numbers[known], units[known], amounts[known]
+			if shorter:
+				days = days[known]
+		style_numbers = style_of[numbers]
+		units_of[longest][store] = _sums(numbers, units, variants)
+		style_units_of[longest][store] = _sums(style_numbers, units, styles)
+		styles_sold[store] = np.unique(style_numbers).tolist()
+		for start, window in shorter:
+			inside = days >= start
+			units_of[window][store] = _sums(numbers[inside], units[inside], variants)
+			style_units_of[window][store] = _sums(style_numbers[inside], units[inside], styles)
+		chain_numbers.append(numbers)
+		chain_units.append(units)
+		chain_amounts.append(amounts)
 		if tick:
 			tick(store, 1)
-	return sales
+	numbers = np.concatenate(chain_numbers) if chain_numbers else empty
+	units = np.concatenate(chain_units) if chain_units else np.zeros(0)
+	amounts = np.concatenate(chain_amounts) if chain_amounts else np.zeros(0)
+	style_numbers = style_of[numbers]
+	return ChainSales(
+		index,
+		units_of,
+		style_units_of,
+		styles_sold,
+		chain_units=_sums(numbers, units, variants),
+		chain_sold=_sums(numbers, None, variants),
+		chain_style_units=_sums(style_numbers, units, styles),
+		chain_style_amount=_sums(style_numbers, amounts, styles),
+	)
 
 
 def short_and_missing_bins(
@@ -336,13 +373,14 @@ def short_and_missing_bins(
 	"""One pass over Bin's (item_code, warehouse, actual_qty) index (`db/indexes.py`), in item order, reading
 	no Bin row itself: (warehouse, item, on hand) of every Bin in the warehouses holding less than `below`
 	(zero and negative stock included), and the items that have a Bin in some but not all of the warehouses,
-	with the warehouses that have one. Frappe names never hold '<' or '>': they separate the values."""
+	with the warehouses that have one. Frappe names never hold '<' or '>': they separate the values. The
+	server builds the result before sending it (SQL_BUFFER_RESULT; see `scan_broken_sizes`)."""
 	if not warehouses:
 		return [], {}
 	short: list[tuple[str, str, float]] = []
 	held: dict[str, set[str]] = {}
 	for row in db.sql(
-		"SELECT bin.item_code, COUNT(*) AS bins, "
+		"SELECT SQL_BUFFER_RESULT bin.item_code, COUNT(*) AS bins, "
 		"GROUP_CONCAT(IF(bin.actual_qty < %s, CONCAT(bin.warehouse, '>', bin.actual_qty), NULL) SEPARATOR '<') AS short, "
 		"IF(COUNT(*) < %s, GROUP_CONCAT(bin.warehouse SEPARATOR '<'), NULL) AS held "
 		"FROM `tabBin` bin WHERE bin.warehouse IN " + in_placeholders(warehouses) + " "
@@ -359,30 +397,44 @@ def short_and_missing_bins(
 	return short, held
 
 
-def stock_asked(db: Database, asked: dict[str, set[str]]) -> dict[str, list[tuple[str, float]]]:
-	"""Stock above 0 of each variant in the warehouses asked for it ({variant: warehouses}), read in item
-	order from Bin's (item_code, warehouse, actual_qty) index: each variant's Bins lie side by side there, so
-	reading them all (one row per variant) and keeping the asked ones reads less than looking each Bin up.
-	Frappe names never hold '<' or '>': they separate the values."""
+def stock_held(db: Database, items: Iterable[str]) -> dict[str, list[tuple[str, float]]]:
+	"""Each variant's stock above 0 ({variant: [(warehouse, on hand)]}, by warehouse), read in item order from
+	Bin's (item_code, warehouse, actual_qty) index: each variant's Bins lie side by side there, so reading them
+	all (one row per variant) reads less than looking each Bin up. Frappe names never hold '<' or '>': they
+	separate the values."""
 	held: dict[str, list[tuple[str, float]]] = {}
-	for chunk in chunked([(item,) for item in sorted(asked)], CHUNK):
+	for chunk in chunked([(item,) for item in sorted(items)], CHUNK):
 		names = [item for (item,) in chunk]
-		for row in db.sql(
+		for item, holding in db.rows(
 			"SELECT bin.item_code, GROUP_CONCAT(CONCAT(bin.warehouse, '>', bin.actual_qty) SEPARATOR '<') AS held "
 			"FROM `tabBin` bin WHERE bin.item_code IN " + in_placeholders(names) + " AND bin.actual_qty > 0 "
 			"GROUP BY bin.item_code",
 			names,
 		):
-			wanted = asked.get(row["item_code"], ())
 			holdings = []
-			for entry in str(row["held"]).split("<"):
+			for entry in str(holding).split("<"):
 				warehouse, _, qty = entry.rpartition(">")
-				if warehouse in wanted:
-					holdings.append((warehouse, float(qty)))
-			if holdings:
-				holdings.sort()
-				held[row["item_code"]] = holdings
+				holdings.append((warehouse, float(qty)))
+			holdings.sort()
+			held[item] = holdings
 	return held
+
+
+def only_asked(
+	held: Mapping[str, list[tuple[str, float]]], asked: Mapping[str, set[str]]
+) -> dict[str, list[tuple[str, float]]]:
+	"""Of each variant's holdings, those in the warehouses asked for it ({variant: warehouses})."""
+	kept: dict[str, list[tuple[str, float]]] = {}
+	for item, wanted in asked.items():
+		holdings = [(warehouse, qty) for warehouse, qty in held.get(item, ()) if warehouse in wanted]
+		if holdings:
+			kept[item] = holdings
+	return kept
+
+
+def stock_asked(db: Database, asked: Mapping[str, set[str]]) -> dict[str, list[tuple[str, float]]]:
+	"""Stock above 0 of each variant in the warehouses asked for it ({variant: warehouses})."""
+	return only_asked(stock_held(db, asked), asked)
 
 
 def warehouse_companies(db: Database, warehouses: Iterable[str]) -> dict[str, str | None]:
@@ -429,9 +481,11 @@ def scan_broken_sizes(
 	store has a Bin for was never in the assortment: not a broken size.
 
 	With `stock_db`, a second connection to the same database (the standalone host; a Frappe job has one),
-	the pass over the Bin index runs on it in a thread from the start, while `db` reads the variants and the
-	sales: the server walks the index while Python sums the lines (the connector lets go of the GIL while it
-	waits for the server). Without it the same steps run one after the other; the result is the same."""
+	the pass over the Bin index runs on it in a thread while `db` reads the sales: the server walks the index
+	while Python sums the lines. The pass asks the server to build its result before sending it
+	(SQL_BUFFER_RESULT): the connector lets go of the GIL while it waits for the server, but not while rows
+	trickle in, which would stall the sales read for the whole pass. Without `stock_db` the same steps run one
+	after the other; the result is the same."""
 	with cyclic_gc_paused(), (ThreadPoolExecutor(1, "broken-sizes-bins") if stock_db else nullcontext()) as pool:
 		# (leaving the block waits for the thread, also on error)
 		return _scan(db, as_of, progress, stock_db, pool)
@@ -475,30 +529,33 @@ def _scan(
 	longest = lookbacks[-1]
 	key_sizes = {key.size for rule in rules for key in rule.key_sizes}
 	attributes = variant_attributes(db)
-	variants_of: dict[str, list[str]] = {}
-	for item, variant in attributes.items():
-		variants_of.setdefault(variant.style, []).append(item)
+	index = VariantIndex(attributes)
+	variants_of, number_of = index.variants_of, index.code
 	lap("variants")
 	# the Bin pass: on the second connection alongside the sales read (started after the variants read, whose
 	# index pages it would otherwise push out of the buffer pool), else when the low-stock step asks for it
 	bins = pool.submit(bin_pass).result if pool is not None else bin_pass
 
 	# what each store sold per look-back window, variants only
-	sales = chain_sales(db, scan.stores, as_of, lookbacks, attributes, stage("Broken sizes: sales", len(scan.stores)))
-	style_sold = sales.styles
+	sales = chain_sales(db, scan.stores, as_of, lookbacks, index, stage("Broken sizes: sales", len(scan.stores)))
 	lap("sales")
-	scan.styles = templates(db, sorted({style for by_store in style_sold[longest].values() for style in by_store}))
-	groups = {style: ancestry(tree, row["item_group"]) for style, row in scan.styles.items()}
+	style_names = index.styles
+	scan.styles = templates(db, sorted({style_names[number] for sold in sales.styles_sold.values() for number in sold}))
+	# (tuples: the rule index keys its cache on them)
+	groups = {style: tuple(ancestry(tree, row["item_group"])) for style, row in scan.styles.items()}
 
 	# (store, style) pairs that still sell under their rule
 	rule_of = RuleIndex(rules)
 	selling: dict[tuple[str, str], BrokenSizeRule] = {}
 	for store in scan.stores:
-		for style in style_sold[longest].get(store, {}):
-			if style not in scan.styles:
+		sold_in = {days: sales.style_units[days][store] for days in lookbacks}
+		for number in sales.styles_sold.get(store, ()):
+			style = style_names[number]
+			in_group = groups.get(style)
+			if in_group is None:  # not an enabled template
 				continue
-			rule = rule_of(style, groups[style], store)
-			if rule is not None and style_sold[rule.lookback_days][store].get(style, 0.0) >= rule.min_style_sales:
+			rule = rule_of(style, in_group, store)
+			if rule is not None and sold_in[rule.lookback_days][number] >= rule.min_style_sales:
 				selling[(store, style)] = rule
 	scan.pairs_selling = len(selling)
 	lap("rules")
@@ -523,11 +580,12 @@ def _scan(
 	# variant -> the stores without a Bin for it (some other store has one), of the selling styles' variants
 	without_bin: dict[str, list[str]] = {}
 	absent: set[tuple[str, str]] = set()
+	store_warehouses = [(store, info.warehouse) for store, info in scan.stores.items()]
 	for item, holding in held.items():
 		variant = attributes.get(item)
 		if variant is None or variant.style not in selling_styles:
 			continue
-		missing_in = without_bin[item] = [store for store, info in scan.stores.items() if info.warehouse not in holding]
+		missing_in = without_bin[item] = [store for store, warehouse in store_warehouses if warehouse not in holding]
 		absent.update((store, item) for store in missing_in if (store, variant.style) in selling)
 	tick("stores without a Bin", 1)
 	# (a variant no store has a Bin for was never in the assortment: no broken size, and nothing to transfer)
@@ -538,39 +596,37 @@ def _scan(
 
 	# the chain's size curve, colour mix and average price per style (longest window)
 	candidate_styles = {style for _, style in candidates}
-	unit_price = {
-		style: (amount / sold if sold > 0 else 0.0)
-		for style, (sold, amount) in sales.chain_styles.items()
-		if style in candidate_styles
-	}
+	unit_price: dict[str, float] = {}
+	for style in candidate_styles:
+		number = index.style_code[style]
+		sold = sales.chain_style_units[number]
+		unit_price[style] = sales.chain_style_amount[number] / sold if sold > 0 else 0.0
 	curves: dict[str, tuple[dict[str, float], dict[str, float]]] = {}
+	chain_units, chain_sold = sales.chain_units, sales.chain_sold
 	for style in candidate_styles:
 		items = variants_of[style]
 		by_size: dict[str, float] = {}
 		by_colour: dict[str, float] = {}
-		for item in items:
-			units = sales.chain_items.get(item)
-			if units is not None:
-				_style, size, colour = attributes[item]
+		for _item, number, size, colour in items:
+			if chain_sold[number]:
+				units = chain_units[number]
 				by_size[size] = by_size.get(size, 0.0) + units
 				by_colour[colour or ""] = by_colour.get(colour or "", 0.0) + units
 		curves[style] = (
-			shares(by_size, {attributes[item].size for item in items}),
-			shares(by_colour, {attributes[item].colour or "" for item in items}),
+			shares(by_size, {size for _item, _number, size, _colour in items}),
+			shares(by_colour, {colour or "" for _item, _number, _size, colour in items}),
 		)
 	broken: list[BrokenStyle] = []
 	for store, style in candidates:
 		rule = selling[(store, style)]
-		window_sales = sales.items[rule.lookback_days][store]
+		window_sales = sales.units[rule.lookback_days][store]
 		cells = []
-		for item in variants_of[style]:
-			_style, size, colour = attributes[item]
+		for item, number, size, colour in variants_of[style]:
 			on_hand = low.get((store, item))
 			if on_hand is None:
 				# at least the deepest depth when neither low nor without a Bin
 				on_hand = 0.0 if (store, item) in absent else float(deepest)
-			sold = window_sales.get(item)
-			cells.append(CellStock(item, size, colour, on_hand, sold[0] if sold is not None else 0.0))
+			cells.append(CellStock(item, size, colour, on_hand, window_sales[number]))
 		scan.pairs_checked += 1
 		size_share, colour_share = curves[style]
 		result = evaluate_style(store, style, rule, cells, size_share, colour_share, unit_price.get(style, 0.0))
@@ -585,17 +641,17 @@ def _scan(
 	# of it (and every distribution warehouse).
 	asked: dict[str, set[str]] = {}
 	slowest: dict[str, list[str]] = {}  # variant -> stores not short of it, the least sold first
-	longest_sales = sales.items[longest]
+	longest_sales = sales.units[longest]
 	for found in scan.broken:
 		for cell in found.missing:
 			item = cell.item_code
 			if item not in slowest:
 				not_donors = [*short_in.get(item, ()), *without_bin.get(item, ())]
 				sold_by = []
+				number = number_of[item]
 				for store in scan.stores:
 					if store not in not_donors:
-						units = longest_sales[store].get(item)
-						sold_by.append((units[0] if units is not None else 0.0, store))
+						sold_by.append((longest_sales[store][number], store))
 				slowest[item] = [store for _, store in sorted(sold_by)]
 			wanted = asked.setdefault(item, set(centres))
 			chosen = [store for store in slowest[item][: DONOR_CANDIDATES + 1] if store != found.store]
@@ -611,10 +667,9 @@ def _scan(
 			donor_store = store_of_warehouse.get(warehouse)
 			key_depth, sold = 0, 0.0
 			if donor_store is not None:
-				rule = selling.get((donor_store, variant.style)) or rule_of(variant.style, groups.get(variant.style, []), donor_store)
+				rule = selling.get((donor_store, variant.style)) or rule_of(variant.style, groups.get(variant.style, ()), donor_store)
 				key_depth = (rule.depth(variant.size) or 0) if rule else 0
-				units = longest_sales[donor_store].get(item)
-				sold = units[0] if units else 0.0
+				sold = longest_sales[donor_store][number_of[item]]
 				# a store that cannot spare a unit, or sells the size too fast for any rule, is no donor
 				if qty - key_depth < 1 or (sell_through(sold, qty) or 0.0) > loosest + 1e-9:
 					continue
