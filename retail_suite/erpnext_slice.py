@@ -138,6 +138,8 @@ ERPNEXT_SLICE: dict[str, SliceTable] = {
 			"currency": _f("Link", options="Currency"),
 			"valid_from": _f("Date"),
 			"valid_upto": _f("Date"),
+			"customer": _f("Link", options="Customer"),
+			"batch_no": _f("Link", options="Batch"),
 		}
 	),
 	"Warehouse": SliceTable(

@@ -14,10 +14,11 @@ from typing import Any
 
 import frappe
 from frappe import _
+from frappe.utils import getdate, nowdate
 
 from retail_suite.db import get_database
 from retail_suite.db.frappe_db import FrappeDatabase
-from retail_suite.fresh.markdowns import run_markdowns
+from retail_suite.fresh.markdowns import BatchPrice, batch_prices, run_markdowns
 from retail_suite.fresh.shrink import ensure_shrink_reasons
 from retail_suite.fresh.shrink_rules import ACCOUNT_NAMES, ShrinkLine, stock_entry_plan
 from retail_suite.setup.roles import require_roles
@@ -57,9 +58,11 @@ def run_expiry_job(as_of: str | datetime | None = None, store: str | None = None
 	"""Markdowns, labels, blocked batches and withdrawal proposals as of now (or `as_of`, ISO with an offset,
 	or naive as each store's local time)."""
 	moment = _moment(as_of)
-	run = run_markdowns(get_database(), moment, store=store, progress=_progress())
+	db = get_database()
+	run = run_markdowns(db, moment, store=store, progress=_progress())
 	for batch in run.blocked:
 		frappe.clear_document_cache("Batch", batch)
+	prices = sync_batch_prices(batch_prices(db, run.marked_down))
 	frappe.db.commit()
 	if run.labels or run.withdrawals:
 		_tell_store_managers(run.labels_by_store, run.withdrawals)
@@ -75,8 +78,54 @@ def run_expiry_job(as_of: str | datetime | None = None, store: str | None = None
 		"blocked": run.blocked,
 		"withdrawals": run.withdrawals,
 		"skipped_ladders": run.ladder_problems,
+		"batch_prices": prices,
 		"seconds": round(run.seconds, 3),
 	}
+
+
+def sync_batch_prices(prices: list[BatchPrice]) -> dict[str, int]:
+	"""The markdowns in ERPNext's own pricing: each marked-down batch gets a selling Item Price for that batch
+	on the store's price list, valid from today (ERPNext takes the latest valid-from first, so it wins over
+	the regular price) to the batch's expiry date. ERPNext's POS page, which scans the batch from the label,
+	and every sales document with the batch then charge the markdown. The job runs hourly, so a step that
+	starts at 18:00 reaches these prices within the hour; the app's tills and POSDM audit follow the
+	promotion's exact hours. Returns the prices created and changed."""
+	today = getdate(nowdate())
+	created = changed = 0
+	for price in prices:
+		# (a store west of the site can still be on the day before: never valid from after the expiry)
+		valid_from = min(today, price.expiry) if price.expiry else today
+		note = _("Fresh markdown {0} % off {1} (stores {2}); set by the expiry job").format(
+			price.percent.normalize(), price.regular, ", ".join(price.stores)
+		)
+		name = frappe.db.get_value(
+			"Item Price",
+			{"price_list": price.price_list, "item_code": price.item_code, "batch_no": price.batch_no, "selling": 1,
+				"customer": ["is", "not set"]},
+		)
+		if name:
+			doc = frappe.get_doc("Item Price", name)
+			if Decimal(str(doc.price_list_rate)) == price.rate and doc.valid_upto == price.expiry:
+				continue
+			doc.update({"price_list_rate": price.rate, "valid_from": valid_from, "valid_upto": price.expiry, "note": note})
+			doc.save(ignore_permissions=True)
+			changed += 1
+		else:
+			frappe.get_doc(
+				{
+					"doctype": "Item Price",
+					"price_list": price.price_list,
+					"item_code": price.item_code,
+					"batch_no": price.batch_no,
+					"uom": frappe.get_cached_value("Item", price.item_code, "stock_uom"),
+					"price_list_rate": price.rate,
+					"valid_from": valid_from,
+					"valid_upto": price.expiry,
+					"note": note,
+				}
+			).insert(ignore_permissions=True)
+			created += 1
+	return {"created": created, "changed": changed}
 
 
 def _moment(as_of: str | datetime | None) -> datetime:

@@ -139,7 +139,24 @@ class MarkdownRun:
 	withdrawals: dict[str, int] = field(default_factory=dict)
 	no_ladder: int = 0
 	ladder_problems: dict[str, list[str]] = field(default_factory=dict)
+	#: every batch in a markdown step now, per store: (store, item, batch, percent off, expiry date)
+	marked_down: list[tuple[str, str, str, Decimal, date | None]] = field(default_factory=list)
 	seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class BatchPrice:
+	"""A batch's marked-down selling price on a price list, for ERPNext's own pricing (Item Price with a
+	batch): the POS page and sales documents charge it when the batch is scanned or picked."""
+
+	price_list: str
+	item_code: str
+	batch_no: str
+	rate: Decimal
+	percent: Decimal
+	regular: Decimal
+	expiry: date | None
+	stores: tuple[str, ...]
 
 
 # --- reading -------------------------------------------------------------------------------------------
@@ -537,24 +554,36 @@ def write_labels(db: Database, plan: MarkdownPlan, run: MarkdownRun) -> None:
 		run.labels_by_store[label.store] = run.labels_by_store.get(label.store, 0) + 1
 
 
-def _prices(db: Database, labels: Sequence[PlannedLabel]) -> dict[tuple[str, str], Decimal]:
-	"""(store, item) -> selling price on the store's price list."""
-	price_lists = {row["name"]: row["price_list"] for row in db.sql("SELECT store.name, store.price_list FROM `tabRetail Store` store")}
-	wanted: dict[str, set[str]] = defaultdict(set)
-	for label in labels:
-		if price_lists.get(label.store):
-			wanted[price_lists[label.store]].add(label.batch.item_code)
-	by_list: dict[tuple[str, str], Decimal] = {}
+def regular_prices(db: Database, wanted: dict[str, set[str]]) -> dict[tuple[str, str], Decimal]:
+	"""(price list, item) -> the item's regular selling price on the list ({price list: items}): the Item Price
+	for no batch and no customer, the latest valid from."""
+	found: dict[tuple[str, str], Decimal] = {}
 	for price_list, items in wanted.items():
 		codes = sorted(items)
 		for start in range(0, len(codes), CHUNK):
 			chunk = codes[start : start + CHUNK]
 			for row in db.sql(
 				"SELECT price.item_code, price.price_list_rate FROM `tabItem Price` price WHERE price.price_list = %s "
-				"AND price.selling = 1 AND price.item_code IN " + in_placeholders(chunk),
+				"AND price.selling = 1 AND IFNULL(price.batch_no, '') = '' AND IFNULL(price.customer, '') = '' "
+				"AND price.item_code IN " + in_placeholders(chunk) + " ORDER BY price.valid_from",
 				[price_list, *chunk],
 			):
-				by_list[(price_list, row["item_code"])] = Decimal(str(row["price_list_rate"]))
+				found[(price_list, row["item_code"])] = Decimal(str(row["price_list_rate"]))
+	return found
+
+
+def store_price_lists(db: Database) -> dict[str, str | None]:
+	return {row["name"]: row["price_list"] for row in db.sql("SELECT store.name, store.price_list FROM `tabRetail Store` store")}
+
+
+def _prices(db: Database, labels: Sequence[PlannedLabel]) -> dict[tuple[str, str], Decimal]:
+	"""(store, item) -> regular selling price on the store's price list."""
+	price_lists = store_price_lists(db)
+	wanted: dict[str, set[str]] = defaultdict(set)
+	for label in labels:
+		if price_lists.get(label.store):
+			wanted[price_lists[label.store]].add(label.batch.item_code)
+	by_list = regular_prices(db, wanted)
 	return {
 		(label.store, label.batch.item_code): by_list[(price_lists[label.store], label.batch.item_code)]
 		for label in labels
@@ -612,6 +641,9 @@ def run_markdowns(
 	run.batches = len(batches)
 	plan = plan_markdowns(stores, batches, book, as_of)
 	run.phases, run.no_ladder = plan.phases, plan.no_ladder
+	run.marked_down = [
+		(label.store, label.batch.item_code, label.batch.batch_no, label.percent, label.expiry) for label in plan.labels
+	]
 	tick = stage("Markdowns", 4)
 	with db.transaction():
 		write_promotions(db, plan, run)
@@ -632,6 +664,38 @@ def run_markdowns(
 	tick("withdrawals", 1)
 	run.seconds = clock.perf_counter() - started
 	return run
+
+
+def batch_prices(db: Database, marked_down: Sequence[tuple[str, str, str, Decimal, date | None]]) -> list[BatchPrice]:
+	"""The markdown price of each batch on each store's price list, from the item's regular price there. Stores
+	sharing a price list but standing at different steps for one batch (other time zones) get the smallest
+	markdown: ERPNext's price never undercuts a store's current step (the app's tills price each store
+	exactly). A batch without a regular price on the list has no markdown price."""
+	price_lists = store_price_lists(db)
+	wanted: dict[str, set[str]] = defaultdict(set)
+	for store, item_code, _batch, _percent, _expiry in marked_down:
+		if price_lists.get(store):
+			wanted[price_lists[store]].add(item_code)
+	regular = regular_prices(db, wanted)
+	chosen: dict[tuple[str, str], tuple[Decimal, str, date | None, list[str]]] = {}
+	for store, item_code, batch_no, percent, expiry in marked_down:
+		price_list = price_lists.get(store)
+		if not price_list or (price_list, item_code) not in regular:
+			continue
+		found = chosen.get((price_list, batch_no))
+		if found is None:
+			chosen[(price_list, batch_no)] = (percent, item_code, expiry, [store])
+		else:
+			found[3].append(store)
+			if percent < found[0]:
+				chosen[(price_list, batch_no)] = (percent, item_code, expiry, found[3])
+	prices = []
+	for (price_list, batch_no), (percent, item_code, expiry, stores) in sorted(chosen.items()):
+		price = regular[(price_list, item_code)]
+		rate = label_price(price, percent)
+		if rate is not None:
+			prices.append(BatchPrice(price_list, item_code, batch_no, rate, percent, price, expiry, tuple(sorted(stores))))
+	return prices
 
 
 def labels_to_print(db: Database, store: str | None = None) -> list[dict[str, Any]]:

@@ -12,11 +12,19 @@ import pytest
 
 from retail_suite.config import DatabaseSettings
 from retail_suite.db.mariadb_db import MariaDBDatabase
+from retail_suite.db.port import insert_rows
 from retail_suite.demo.chain import Chain, DemoConfig, generate_chain
 from retail_suite.demo.fresh import BatchMove, write_batch_stock, write_batches
 from retail_suite.demo.standalone import warehouse_name
 from retail_suite.fresh.ladders import LadderError
-from retail_suite.fresh.markdowns import batch_stock, labels_to_print, run_markdowns, save_ladder
+from retail_suite.fresh.markdowns import (
+	BatchPrice,
+	batch_prices,
+	batch_stock,
+	labels_to_print,
+	run_markdowns,
+	save_ladder,
+)
 from retail_suite.fresh.shrink import ensure_shrink_reasons, record_shrink
 from retail_suite.posdm.audit_sql import run_audit
 from retail_suite.posdm.ingest import ingest_records
@@ -200,6 +208,46 @@ def test_expiry_job_writes_exactly_the_expected_rows(db: MariaDBDatabase, chain:
 	rows = promotion_rows(db)
 	assert rows["MD-S001-20261130-0000-1700-30"] == (*md, D(30), day30, day30, ("0:00:00", "17:00:00"), "S001", ("BREAD-A",))
 	assert rows["MD-S001-20261130-0000-1800-40"] == (*md, D(40), day30, day30, ("0:00:00", "18:00:00"), "S001", ("MILK-C",))
+
+
+def test_marked_down_batches_get_their_price_on_the_stores_price_list(db: MariaDBDatabase, chain: Chain) -> None:
+	"""What the Frappe shell writes as batch Item Prices (ERPNext's own pricing, used by its POS page)."""
+	ladders(db)
+	items = scenario(db, chain)
+	milk, bread = items["milk"], items["bread"]
+	run = run_markdowns(db, AS_OF)
+	day28, day30 = date(2026, 11, 28), date(2026, 11, 30)
+	assert sorted(run.marked_down) == sorted([
+		("S001", milk.code, "MILK-C", D(40), day30), ("S004", milk.code, "MILK-B", D(70), day28),
+		("S004", milk.code, "MILK-G", D(70), day28), ("S004", bread.code, "BREAD-B", D(60), day28),
+	])  # fmt: skip
+	price_list = {row["name"]: row["price_list"] for row in db.sql("SELECT store.name, store.price_list FROM `tabRetail Store` store")}
+	assert price_list["S001"] == price_list["S004"]
+	selling = price_list["S001"]
+	# a batch price already there (the job's own, an hour ago) is no regular price
+	insert_rows(
+		db, "tabItem Price", ("name", "item_code", "price_list", "price_list_rate", "selling", "batch_no", "valid_from"),
+		[("IP-MILK-B", milk.code, selling, 0.01, 1, "MILK-B", date(2026, 11, 29))],
+	)
+	regular = {code: D(str(item.price)) for code, item in ((milk.code, milk), (bread.code, bread))}
+
+	def off(code: str, percent: int) -> Decimal:
+		return (regular[code] - (regular[code] * percent / 100).quantize(D("0.01"))).quantize(D("0.01"))
+
+	assert batch_prices(db, run.marked_down) == [
+		BatchPrice(selling, bread.code, "BREAD-B", off(bread.code, 60), D(60), regular[bread.code], day28, ("S004",)),
+		BatchPrice(selling, milk.code, "MILK-B", off(milk.code, 70), D(70), regular[milk.code], day28, ("S004",)),
+		BatchPrice(selling, milk.code, "MILK-C", off(milk.code, 40), D(40), regular[milk.code], day30, ("S001",)),
+		BatchPrice(selling, milk.code, "MILK-G", off(milk.code, 70), D(70), regular[milk.code], day28, ("S004",)),
+	]
+	# one batch at two steps in two stores on one price list: the smaller markdown, so no store undercharges
+	both = [("S004", milk.code, "MILK-G", D(70), day28), ("S001", milk.code, "MILK-G", D(40), day28)]
+	assert batch_prices(db, both) == [
+		BatchPrice(selling, milk.code, "MILK-G", off(milk.code, 40), D(40), regular[milk.code], day28, ("S001", "S004"))
+	]
+	# an item without a regular price on the list has no markdown price
+	db.execute("DELETE FROM `tabItem Price` WHERE item_code = %s AND price_list = %s", (bread.code, selling))
+	assert [price.batch_no for price in batch_prices(db, run.marked_down)] == ["MILK-B", "MILK-C", "MILK-G"]
 
 
 def test_new_stock_of_a_batch_joins_its_markdown(db: MariaDBDatabase, chain: Chain) -> None:

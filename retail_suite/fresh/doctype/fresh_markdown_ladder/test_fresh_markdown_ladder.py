@@ -46,6 +46,7 @@ class TestFreshMarkdownLadder(FrappeTestCase):
 		for name in frappe.get_all("Retail Promotion", {"source": "Markdown", "name": ["like", "MD-%"]}, pluck="name"):
 			frappe.delete_doc("Retail Promotion", name, ignore_permissions=True, force=True)
 		frappe.db.delete("Fresh Label")
+		frappe.db.delete("Item Price", {"batch_no": ["is", "set"], "note": ["like", "Fresh markdown%"]})
 		for name in frappe.get_all("Shrink Entry", {"source": "Expiry Job", "docstatus": 0}, pluck="name"):
 			frappe.delete_doc("Shrink Entry", name, ignore_permissions=True, force=True)
 		if frappe.db.exists("Fresh Markdown Ladder", LADDER):
@@ -127,6 +128,25 @@ class TestFreshMarkdownLadder(FrappeTestCase):
 		markdown = (price * 2 * state.percent / 100).quantize(D("0.01"))
 		self.assertEqual(priced["lines"][0]["promotions"], [{"promotion": promotion, "amount": str(markdown)}])
 
+		# ERPNext's own pricing: an Item Price for the batch at the markdown price, which ERPNext's price
+		# lookup (the POS page's and every sales document's) gives for that batch and not for others
+		marked = (price - (price * state.percent / 100).quantize(D("0.01"))).quantize(D("0.01"))
+		self.assertEqual(summary["batch_prices"], {"created": 1, "changed": 0})
+		batch_price = frappe.get_all(
+			"Item Price", {"item_code": self.item.code, "batch_no": batch, "price_list": self.store.price_list},
+			["price_list_rate", "selling", "valid_upto", "note"],
+		)
+		self.assertEqual(len(batch_price), 1)
+		self.assertEqual((D(str(batch_price[0].price_list_rate)), batch_price[0].selling, batch_price[0].valid_upto), (marked, 1, expiry))
+		self.assertIn(f"{state.percent.normalize()} % off", batch_price[0].note)
+		from erpnext.stock.get_item_details import get_price_list_rate_for
+
+		uom = frappe.db.get_value("Item", self.item.code, "stock_uom")
+		lookup = {"price_list": self.store.price_list, "uom": uom, "stock_uom": uom, "transaction_date": str(local.date()),
+			"customer": frappe.db.get_value("POS Profile", {"warehouse": self.store.warehouse}, "customer")}
+		self.assertEqual(D(str(get_price_list_rate_for({**lookup, "batch_no": batch}, self.item.code))), marked)
+		self.assertEqual(D(str(get_price_list_rate_for({**lookup, "batch_no": None}, self.item.code))), price)
+
 		# POSDM: the till's markdown passes audit; a till that forgot it is named
 		calendar = StoreCalendar(self.store.time_zone, parse_time(self.store.business_day_cutoff) or parse_time("00:00"))
 		business_day = calendar.business_day(at)
@@ -151,6 +171,7 @@ class TestFreshMarkdownLadder(FrappeTestCase):
 		# the same hour again: nothing new
 		again = run_expiry_job(now.isoformat(), store=self.store.name)
 		self.assertEqual((again["promotions_created"], again["promotions_extended"], again["labels"]), ([], [], 0))
+		self.assertEqual(again["batch_prices"], {"created": 0, "changed": 0})
 		self.assertEqual(promotion_name(self.store.name, _segment_of(promotions, promotion)), promotion)
 		reset_posdm()
 
