@@ -1,5 +1,6 @@
 """What the browser layer (tests/browser) needs on the test site, made by `bench execute` before it opens a page:
-the demo chain, a fresh batch in date with stock in the first store and one past its date, the Administrator's
+the demo chain, a fresh batch in date with stock in the first store, one past its date, one expiring tomorrow
+that the expiry job marks down (its batch Item Price), the Administrator's
 POS Opening Entry for that store's POS Profile (opened today: ERPNext's POS page asks to close an older one),
 and that store as the Administrator's default store (the Record Waste page starts with it)."""
 
@@ -8,12 +9,15 @@ from __future__ import annotations
 import frappe
 from frappe.utils import add_days, getdate, now_datetime, nowdate
 
+from retail_suite.fresh.erpnext import run_expiry_job
 from retail_suite.fresh.labels import gs1_element_string
 from retail_suite.posdm.erpnext import walk_in_customer
 from retail_suite.tests.utils import demo_chain
 
 FRESH_BATCH = "TEST-BROWSER-FRESH"
 EXPIRED_BATCH = "TEST-BROWSER-EXPIRED"
+MARKDOWN_BATCH = "TEST-BROWSER-MARKDOWN"
+LADDER = "_Test Browser Ladder"
 
 
 def prepare() -> dict:
@@ -25,28 +29,46 @@ def prepare() -> dict:
 		profile.db_set("customer", walk_in_customer(store))
 	item = next(item for item in chain.items if item.is_fresh and item.barcode)
 	today = getdate(nowdate())
-	for batch, expiry in ((FRESH_BATCH, add_days(today, 3)), (EXPIRED_BATCH, add_days(today, -2))):
+	batches = ((FRESH_BATCH, add_days(today, 3)), (EXPIRED_BATCH, add_days(today, -2)), (MARKDOWN_BATCH, add_days(today, 1)))
+	for batch, expiry in batches:
 		if frappe.db.exists("Batch", batch):
 			frappe.db.set_value("Batch", batch, {"expiry_date": expiry, "disabled": 0})
 		else:
 			frappe.get_doc({"doctype": "Batch", "batch_id": batch, "item": item.code, "expiry_date": expiry}).insert()
-	on_hand = frappe.db.sql(
-		"SELECT COALESCE(SUM(entry.qty), 0) FROM `tabSerial and Batch Entry` entry WHERE entry.batch_no = %s "
-		"AND entry.warehouse = %s AND entry.docstatus = 1",
-		(FRESH_BATCH, store.warehouse),
-	)[0][0]
-	if on_hand < 5:
-		receipt = frappe.get_doc(
-			{
-				"doctype": "Stock Entry",
-				"stock_entry_type": "Material Receipt",
-				"company": store.company,
-				"items": [{"item_code": item.code, "qty": 10, "t_warehouse": store.warehouse, "basic_rate": item.cost,
-					"use_serial_batch_fields": 1, "batch_no": FRESH_BATCH}],
-			}
+	for batch in (FRESH_BATCH, MARKDOWN_BATCH):
+		on_hand = frappe.db.sql(
+			"SELECT COALESCE(SUM(entry.qty), 0) FROM `tabSerial and Batch Entry` entry WHERE entry.batch_no = %s "
+			"AND entry.warehouse = %s AND entry.docstatus = 1",
+			(batch, store.warehouse),
+		)[0][0]
+		if on_hand < 5:
+			receipt = frappe.get_doc(
+				{
+					"doctype": "Stock Entry",
+					"stock_entry_type": "Material Receipt",
+					"company": store.company,
+					"items": [{"item_code": item.code, "qty": 10, "t_warehouse": store.warehouse, "basic_rate": item.cost,
+						"use_serial_batch_fields": 1, "batch_no": batch}],
+				}
+			)
+			receipt.insert()
+			receipt.submit()
+	# the expiry job marks the batch expiring tomorrow down and writes its batch Item Price (the ladder is
+	# removed again: the price stays, as it would until the batch's expiry)
+	if not frappe.db.exists("Fresh Markdown Ladder", LADDER):
+		frappe.get_doc(
+			{"doctype": "Fresh Markdown Ladder", "ladder_name": LADDER, "item_code": item.code, "near_expiry_days": 3,
+				"steps": [{"days_before_expiry": 2, "percent_off": 20}, {"days_before_expiry": 1, "percent_off": 40},
+					{"days_before_expiry": 0, "from_time": "18:00:00", "percent_off": 70}]}
+		).insert()
+	run_expiry_job(store=store.name)
+	frappe.delete_doc("Fresh Markdown Ladder", LADDER, force=True)
+	regular, markdown = (
+		frappe.db.get_value(
+			"Item Price", {"item_code": item.code, "price_list": store.price_list, "selling": 1, "batch_no": batch}, "price_list_rate"
 		)
-		receipt.insert()
-		receipt.submit()
+		for batch in (["is", "not set"], MARKDOWN_BATCH)
+	)
 	for opening in frappe.get_all(
 		"POS Opening Entry", {"user": "Administrator", "status": "Open", "docstatus": 1}, ["name", "posting_date", "pos_profile"]
 	):
@@ -77,4 +99,8 @@ def prepare() -> dict:
 		"fresh_batch": FRESH_BATCH,
 		"fresh_label": gs1_element_string(item.barcode, add_days(today, 3), FRESH_BATCH),
 		"expired_label": gs1_element_string(item.barcode, add_days(today, -2), EXPIRED_BATCH),
+		"markdown_batch": MARKDOWN_BATCH,
+		"markdown_label": gs1_element_string(item.barcode, add_days(today, 1), MARKDOWN_BATCH),
+		"regular_rate": float(regular or 0),
+		"markdown_rate": float(markdown or 0),
 	}

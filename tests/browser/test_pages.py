@@ -1,5 +1,6 @@
 """The desk as a store sees it, in a real browser: the Retail workspace's cards and counters; ERPNext's POS page
-reading a GS1 fresh label into the cart with its batch, and refusing a batch past its date; the Record Waste
+reading a GS1 fresh label into the cart with its batch, charging a marked-down batch its markdown (the expiry
+job's batch Item Price), and refusing a batch past its date; the Record Waste
 page turning a label scan into a posted Stock Entry."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -60,6 +62,19 @@ def test_pos_page_reads_a_fresh_label(driver: WebDriver, site_data: dict[str, An
 	assert lines == [[site_data["item_code"], site_data["fresh_batch"]]]
 	cart = WebDriverWait(driver, WAIT).until(lambda d: " ".join(texts(d, ".cart-item-wrapper")) or False)
 	assert site_data["item_name"] in cart
+
+
+def test_pos_page_charges_the_markdown_of_a_marked_down_batch(driver: WebDriver, site_data: dict[str, Any]) -> None:
+	# the expiry job marked the batch down and wrote its batch Item Price (browser_fixtures.prepare)
+	assert 0 < site_data["markdown_rate"] < site_data["regular_rate"], site_data
+	scan_at_pos(driver, site_data["markdown_label"])
+	expected = [[site_data["item_code"], site_data["markdown_batch"], site_data["markdown_rate"]]]
+	script = "return cur_pos.frm.doc.items.map(i => [i.item_code, i.batch_no, i.rate])"
+	try:  # the page sets the rate as its price lookups come back: wait for the settled line
+		WebDriverWait(driver, WAIT).until(lambda d: d.execute_script(script) == expected)
+	except TimeoutException:
+		pass
+	assert driver.execute_script(script) == expected
 
 
 def test_pos_page_refuses_an_expired_batch(driver: WebDriver, site_data: dict[str, Any]) -> None:
