@@ -49,7 +49,8 @@ def skus_by_item_group(db: Database) -> list[dict[str, Any]]:
 		SELECT item.item_group AS item_group, COUNT(*) AS skus, AVG(price.price_list_rate) AS average_price
 		FROM `tabItem` item
 		LEFT JOIN `tabItem Price` price
-			ON price.item_code = item.name AND price.selling = 1
+			ON price.item_code = item.name AND price.selling = 1 AND IFNULL(price.batch_no, '') = ''
+			AND IFNULL(price.customer, '') = ''
 		WHERE item.has_variants = 0 AND item.disabled = 0
 		GROUP BY item.item_group
 		ORDER BY skus DESC, item.item_group

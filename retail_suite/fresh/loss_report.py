@@ -306,7 +306,8 @@ def order_proposals(
 	for info in stores:
 		for row in db.sql(
 			"SELECT price.item_code, price.price_list_rate FROM `tabItem Price` price JOIN `tabItem` item ON item.name = price.item_code "
-			"WHERE price.price_list = %s AND price.selling = 1 AND item.has_batch_no = 1 AND item.has_expiry_date = 1",
+			"WHERE price.price_list = %s AND price.selling = 1 AND item.has_batch_no = 1 AND item.has_expiry_date = 1 "
+			"AND IFNULL(price.batch_no, '') = '' AND IFNULL(price.customer, '') = '' ORDER BY price.valid_from",
 			(info.price_list,),
 		):
 			prices[(info.name, row["item_code"])] = _d(row["price_list_rate"])

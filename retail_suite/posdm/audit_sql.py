@@ -115,8 +115,10 @@ def load_context(db: Database, store: str, transactions: list[AuditTransaction])
 			context.item_groups[row["name"]] = row["item_group"]
 		for row in db.sql(
 			"SELECT price.item_code, price.price_list_rate FROM `tabItem Price` price "
-			"WHERE price.price_list = %s AND price.selling = 1 AND price.item_code IN "
-			+ in_placeholders(items),
+			"WHERE price.price_list = %s AND price.selling = 1 AND IFNULL(price.batch_no, '') = '' "
+			"AND IFNULL(price.customer, '') = '' AND price.item_code IN " + in_placeholders(items) + " "
+			"ORDER BY price.valid_from",  # the regular price (a batch's markdown price is no shelf price), the latest
+
 			[store_row["price_list"], *items],
 		):
 			context.prices[row["item_code"]] = exact(row["price_list_rate"]).normalize()

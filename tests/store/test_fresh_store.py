@@ -270,6 +270,13 @@ def test_the_till_applies_the_markdown_and_audit_checks_it(db: MariaDBDatabase, 
 	milk = items["milk"]
 	store = next(store for store in chain.stores if store.code == "S004")
 	day = date(2026, 11, 28)
+	# on a site the job also writes the batch's markdown price (an Item Price for the batch, valid from the
+	# day): audit still checks the till's unit price against the regular shelf price
+	selling = db.sql("SELECT store.price_list FROM `tabRetail Store` store WHERE store.name = 'S004'")[0]["price_list"]
+	insert_rows(
+		db, "tabItem Price", ("name", "item_code", "price_list", "price_list_rate", "selling", "batch_no", "valid_from"),
+		[("IP-MILK-B-70", milk.code, selling, (D(str(milk.price)) * D("0.3")).quantize(D("0.01")), 1, "MILK-B", day)],
+	)
 	catalogue = load_promotions(db, day, day, store="S004")
 	assert "MD-S004-20261128-1800-2400-70" in {p["name"] for p in catalogue}
 	ended = datetime.combine(day, time(21, 45), tzinfo=ZoneInfo(store.time_zone))
