@@ -54,18 +54,25 @@ layers+=("lint=lint.xml")
 
 echo "== live"
 bench_dir=${BENCH_DIR:-}
-if [ -n "$bench_dir" ] && [ -x "$bench_dir/env/bin/bench" ] && [ -d "$bench_dir/apps/erpnext" ]; then
+# the bench CLI: the bench's own env when frappe-bench was installed there, else the one on PATH (pip/pipx)
+bench_cli=""
+if [ -n "$bench_dir" ] && [ -x "$bench_dir/env/bin/bench" ]; then
+	bench_cli="$bench_dir/env/bin/bench"
+elif command -v bench >/dev/null 2>&1; then
+	bench_cli=$(command -v bench)
+fi
+if [ -n "$bench_dir" ] && [ -n "$bench_cli" ] && [ -d "$bench_dir/apps/erpnext" ]; then
 	site=${RETAIL_SUITE_TEST_SITE:-test_retail.localhost}
 	if [ ! -d "$bench_dir/apps/retail_suite" ]; then
-		(cd "$bench_dir" && env/bin/bench get-app "$repo")
+		(cd "$bench_dir" && "$bench_cli" get-app "$repo")
 	fi
-	if ! (cd "$bench_dir" && env/bin/bench --site "$site" list-apps 2>/dev/null | grep -q '^retail_suite'); then
-		(cd "$bench_dir" && env/bin/bench --site "$site" install-app retail_suite)
+	if ! (cd "$bench_dir" && "$bench_cli" --site "$site" list-apps 2>/dev/null | grep -q '^retail_suite'); then
+		(cd "$bench_dir" && "$bench_cli" --site "$site" install-app retail_suite)
 	fi
 	if [ "$(cd "$bench_dir/apps/retail_suite" && pwd -P)" != "$(pwd -P)" ]; then
 		echo "live-site layer runs the bench's own copy at $bench_dir/apps/retail_suite ($(git -C "$bench_dir/apps/retail_suite" log -1 --format=%h 2>/dev/null))"
 	fi
-	(cd "$bench_dir" && CI=1 env/bin/bench --site "$site" run-tests --app retail_suite \
+	(cd "$bench_dir" && CI=1 "$bench_cli" --site "$site" run-tests --app retail_suite \
 		--junit-xml-output "$repo/$results/live.xml") || true
 	layers+=("live=live.xml")
 
@@ -76,19 +83,20 @@ if [ -n "$bench_dir" ] && [ -x "$bench_dir/env/bin/bench" ] && [ -d "$bench_dir/
 		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 	fi
 	port=${RETAIL_SUITE_BROWSER_PORT:-8011}
-	(cd "$bench_dir" && exec env/bin/bench --site "$site" serve --port "$port" --noreload >"$repo/$results/serve.log" 2>&1) &
+	(cd "$bench_dir" && exec "$bench_cli" --site "$site" serve --port "$port" --noreload >"$repo/$results/serve.log" 2>&1) &
 	server=$!
 	for _ in $(seq 1 60); do
 		curl -sf -o /dev/null "http://127.0.0.1:$port/api/method/ping" && break
 		sleep 1
 	done
 	export RETAIL_SUITE_URL="http://127.0.0.1:$port" RETAIL_SUITE_BENCH_DIR="$bench_dir" RETAIL_SUITE_SITE="$site"
+	export RETAIL_SUITE_BENCH_CLI="$bench_cli"
 	run_pytest browser tests/browser
-	unset RETAIL_SUITE_URL RETAIL_SUITE_BENCH_DIR RETAIL_SUITE_SITE
+	unset RETAIL_SUITE_URL RETAIL_SUITE_BENCH_DIR RETAIL_SUITE_SITE RETAIL_SUITE_BENCH_CLI
 	kill "$server" 2>/dev/null || true
 	pkill -f "serve --port $port" 2>/dev/null || true
 else
-	echo "live-site layer skipped: no bench at ${bench_dir:-\$BENCH_DIR (unset)} (set BENCH_DIR to an ERPNext v15 bench to run it)"
+	echo "live-site layer skipped: no bench at ${bench_dir:-\$BENCH_DIR (unset)}${bench_dir:+ (or no bench command: neither $bench_dir/env/bin/bench nor bench on PATH)} (set BENCH_DIR to an ERPNext v15 bench to run it)"
 fi
 
 echo "== summary"

@@ -20,6 +20,8 @@ import pytest
 
 URL = os.environ.get("RETAIL_SUITE_URL", "")
 BENCH_DIR = os.environ.get("RETAIL_SUITE_BENCH_DIR", "")
+#: the bench command scripts/test.sh found (the bench's env, or bench on PATH)
+BENCH_CLI = os.environ.get("RETAIL_SUITE_BENCH_CLI") or str(Path(BENCH_DIR) / "env" / "bin" / "bench")
 SITE = os.environ.get("RETAIL_SUITE_SITE", "")
 PASSWORD = os.environ.get("RETAIL_SUITE_ADMIN_PASSWORD", "admin")
 
@@ -33,7 +35,7 @@ from selenium import webdriver  # noqa: E402  (installed with the test extra; on
 def site_data() -> dict[str, Any]:
 	"""The test site's fixtures for the pages (retail_suite/tests/browser_fixtures.py), made with bench execute."""
 	done = subprocess.run(
-		[str(Path(BENCH_DIR) / "env" / "bin" / "bench"), "--site", SITE, "execute", "retail_suite.tests.browser_fixtures.prepare"],
+		[BENCH_CLI, "--site", SITE, "execute", "retail_suite.tests.browser_fixtures.prepare"],
 		cwd=BENCH_DIR, capture_output=True, text=True, timeout=900, check=False,
 	)
 	assert done.returncode == 0, done.stderr[-3000:]
