@@ -69,6 +69,10 @@ if [ -n "$bench_dir" ] && [ -n "$bench_cli" ] && [ -d "$bench_dir/apps/erpnext" 
 	if ! (cd "$bench_dir" && "$bench_cli" --site "$site" list-apps 2>/dev/null | grep -q '^retail_suite'); then
 		(cd "$bench_dir" && "$bench_cli" --site "$site" install-app retail_suite)
 	fi
+	# bench run-tests --junit-xml-output needs unittest-xml-reporting in the bench's env
+	if ! "$bench_dir/env/bin/python" -c "import xmlrunner" 2>/dev/null; then
+		"$bench_dir/env/bin/python" -m pip install -q unittest-xml-reporting
+	fi
 	if [ "$(cd "$bench_dir/apps/retail_suite" && pwd -P)" != "$(pwd -P)" ]; then
 		echo "live-site layer runs the bench's own copy at $bench_dir/apps/retail_suite ($(git -C "$bench_dir/apps/retail_suite" log -1 --format=%h 2>/dev/null))"
 	fi

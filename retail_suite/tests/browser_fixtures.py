@@ -16,7 +16,7 @@ from retail_suite.tests.utils import demo_chain
 
 FRESH_BATCH = "TEST-BROWSER-FRESH"
 EXPIRED_BATCH = "TEST-BROWSER-EXPIRED"
-MARKDOWN_BATCH = "TEST-BROWSER-MARKDOWN"
+MARKDOWN_BATCH = "TEST-BROWSER-MKDOWN"  # (a GS1 (10) batch holds at most 20 characters)
 LADDER = "_Test Browser Ladder"
 
 
