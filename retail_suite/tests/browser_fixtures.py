@@ -104,3 +104,12 @@ def prepare() -> dict:
 		"regular_rate": float(regular or 0),
 		"markdown_rate": float(markdown or 0),
 	}
+
+
+def clean_up() -> None:
+	"""After the pages: the Administrator's default store goes again. Left set, it fills the Store accounting
+	dimension of every new voucher, also those ERPNext's test records make for another company, which ERPNext
+	then refuses ("S001 does not belong to the Company")."""
+	frappe.set_user("Administrator")
+	frappe.defaults.clear_user_default("retail_store", "Administrator")
+	frappe.db.commit()

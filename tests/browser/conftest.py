@@ -31,15 +31,23 @@ if not (URL and BENCH_DIR and SITE):
 from selenium import webdriver  # noqa: E402  (installed with the test extra; only needed when a bench is there)
 
 
-@pytest.fixture(scope="session")
-def site_data() -> dict[str, Any]:
-	"""The test site's fixtures for the pages (retail_suite/tests/browser_fixtures.py), made with bench execute."""
-	done = subprocess.run(
-		[BENCH_CLI, "--site", SITE, "execute", "retail_suite.tests.browser_fixtures.prepare"],
-		cwd=BENCH_DIR, capture_output=True, text=True, timeout=900, check=False,
+def bench_execute(method: str) -> subprocess.CompletedProcess:
+	return subprocess.run(
+		[BENCH_CLI, "--site", SITE, "execute", method], cwd=BENCH_DIR, capture_output=True, text=True, timeout=900, check=False
 	)
+
+
+@pytest.fixture(scope="session")
+def site_data() -> Iterator[dict[str, Any]]:
+	"""The test site's fixtures for the pages (retail_suite/tests/browser_fixtures.py), made with bench execute;
+	undone after the pages (the default store would fill the Store dimension of the live layer's vouchers)."""
+	done = bench_execute("retail_suite.tests.browser_fixtures.prepare")
 	assert done.returncode == 0, done.stderr[-3000:]
-	return json.loads(done.stdout[done.stdout.index("{"):])
+	try:
+		yield json.loads(done.stdout[done.stdout.index("{"):])
+	finally:
+		undone = bench_execute("retail_suite.tests.browser_fixtures.clean_up")
+		assert undone.returncode == 0, undone.stderr[-3000:]
 
 
 class Session:
