@@ -539,6 +539,8 @@ def create_opening_stock(chain: Chain, company: str, abbr: str, count: Callable[
 				"company": company,
 				"purpose": "Opening Stock",
 				"posting_date": posting_date,
+				# at the start of the day: a later receipt that day is no back-dated entry before it
+				"posting_time": "00:00:00",
 				"set_posting_time": 1,
 				"expense_account": opening_account,
 				"items": lines[start : start + RECONCILIATION_LINES],

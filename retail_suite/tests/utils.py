@@ -109,6 +109,9 @@ def restock(chain, qty: float = 300) -> None:
 			"stock_entry_type": "Material Receipt",
 			"company": company,
 			"posting_date": opening_stock_date(company),
+			# late that day: after the opening Stock Reconciliation whatever the hour it was made at (ERPNext
+			# refuses a batch entry dated before a reconciliation of that batch)
+			"posting_time": "23:59:00",
 			"set_posting_time": 1,
 			"items": rows,
 		}
