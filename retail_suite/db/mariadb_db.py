@@ -90,20 +90,13 @@ class MariaDBDatabase:
 		self._savepoints = itertools.count(1)
 
 	def sql(self, query: str, params: Params = None) -> list[Row]:
-		cursor = self.connection.cursor(dictionary=True)
-		try:
-			if params is None:
-				cursor.execute(query)
-			else:
-				cursor.execute(query, params)
-			if cursor.description is None:
-				return []
-			return list(cursor.fetchall())
-		finally:
-			cursor.close()
+		return self._fetch(query, params, dictionary=True)
 
 	def rows(self, query: str, params: Params = None) -> list[tuple[Any, ...]]:
-		cursor = self.connection.cursor()
+		return self._fetch(query, params, dictionary=False)
+
+	def _fetch(self, query: str, params: Params, dictionary: bool) -> list[Any]:
+		cursor = self.connection.cursor(dictionary=dictionary)
 		try:
 			if params is None:
 				cursor.execute(query)
