@@ -247,7 +247,6 @@ class VariantIndex:
 	sales as arrays over these numbers, summed by numpy, instead of a dict entry per store and variant."""
 
 	def __init__(self, attributes: Mapping[str, StyleVariant]) -> None:
-		self.attributes = attributes
 		self.items: list[str] = list(attributes)
 		self.code: dict[str, int] = {item: number for number, item in enumerate(self.items)}
 		self.styles: list[str] = list(dict.fromkeys(variant.style for variant in attributes.values()))
@@ -268,7 +267,6 @@ class ChainSales:
 	window before a day, variants only, as arrays over the `VariantIndex` numbers (read-only views: indexing
 	one gives a float)."""
 
-	index: VariantIndex
 	#: {days: {store: units per variant number}}
 	units: dict[int, dict[str, memoryview]]
 	#: {days: {store: units per style number}}
@@ -356,7 +354,6 @@ def chain_sales(
 	amounts = np.concatenate(chain_amounts) if chain_amounts else np.zeros(0)
 	style_numbers = style_of[numbers]
 	return ChainSales(
-		index,
 		units_of,
 		style_units_of,
 		styles_sold,
@@ -397,13 +394,13 @@ def short_and_missing_bins(
 	return short, held
 
 
-def stock_held(db: Database, items: Iterable[str]) -> dict[str, list[tuple[str, float]]]:
-	"""Each variant's stock above 0 ({variant: [(warehouse, on hand)]}, by warehouse), read in item order from
-	Bin's (item_code, warehouse, actual_qty) index: each variant's Bins lie side by side there, so reading them
-	all (one row per variant) reads less than looking each Bin up. Frappe names never hold '<' or '>': they
-	separate the values."""
+def stock_asked(db: Database, asked: Mapping[str, set[str]]) -> dict[str, list[tuple[str, float]]]:
+	"""Stock above 0 of each variant in the warehouses asked for it ({variant: warehouses}), read in item
+	order from Bin's (item_code, warehouse, actual_qty) index: each variant's Bins lie side by side there, so
+	reading them all (one row per variant) and keeping the asked ones reads less than looking each Bin up.
+	Frappe names never hold '<' or '>': they separate the values."""
 	held: dict[str, list[tuple[str, float]]] = {}
-	for chunk in chunked([(item,) for item in sorted(items)], CHUNK):
+	for chunk in chunked([(item,) for item in sorted(asked)], CHUNK):
 		names = [item for (item,) in chunk]
 		for item, holding in db.rows(
 			"SELECT bin.item_code, GROUP_CONCAT(CONCAT(bin.warehouse, '>', bin.actual_qty) SEPARATOR '<') AS held "
@@ -411,30 +408,16 @@ def stock_held(db: Database, items: Iterable[str]) -> dict[str, list[tuple[str, 
 			"GROUP BY bin.item_code",
 			names,
 		):
+			wanted = asked.get(item, ())
 			holdings = []
 			for entry in str(holding).split("<"):
 				warehouse, _, qty = entry.rpartition(">")
-				holdings.append((warehouse, float(qty)))
-			holdings.sort()
-			held[item] = holdings
+				if warehouse in wanted:
+					holdings.append((warehouse, float(qty)))
+			if holdings:
+				holdings.sort()
+				held[item] = holdings
 	return held
-
-
-def only_asked(
-	held: Mapping[str, list[tuple[str, float]]], asked: Mapping[str, set[str]]
-) -> dict[str, list[tuple[str, float]]]:
-	"""Of each variant's holdings, those in the warehouses asked for it ({variant: warehouses})."""
-	kept: dict[str, list[tuple[str, float]]] = {}
-	for item, wanted in asked.items():
-		holdings = [(warehouse, qty) for warehouse, qty in held.get(item, ()) if warehouse in wanted]
-		if holdings:
-			kept[item] = holdings
-	return kept
-
-
-def stock_asked(db: Database, asked: Mapping[str, set[str]]) -> dict[str, list[tuple[str, float]]]:
-	"""Stock above 0 of each variant in the warehouses asked for it ({variant: warehouses})."""
-	return only_asked(stock_held(db, asked), asked)
 
 
 def warehouse_companies(db: Database, warehouses: Iterable[str]) -> dict[str, str | None]:
