@@ -29,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import time as clock
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -576,19 +576,27 @@ def store_price_lists(db: Database) -> dict[str, str | None]:
 	return {row["name"]: row["price_list"] for row in db.sql("SELECT store.name, store.price_list FROM `tabRetail Store` store")}
 
 
-def _prices(db: Database, labels: Sequence[PlannedLabel]) -> dict[tuple[str, str], Decimal]:
-	"""(store, item) -> regular selling price on the store's price list."""
-	price_lists = store_price_lists(db)
+def shelf_prices(
+	db: Database, pairs: Iterable[tuple[str, str]], price_lists: Mapping[str, str | None] | None = None
+) -> dict[tuple[str, str], Decimal]:
+	"""(store, item) -> the item's regular selling price on the store's price list, of the pairs that have one."""
+	price_lists = store_price_lists(db) if price_lists is None else price_lists
+	pairs = list(pairs)
 	wanted: dict[str, set[str]] = defaultdict(set)
-	for label in labels:
-		if price_lists.get(label.store):
-			wanted[price_lists[label.store]].add(label.batch.item_code)
+	for store, item_code in pairs:
+		if price_lists.get(store):
+			wanted[price_lists[store]].add(item_code)
 	by_list = regular_prices(db, wanted)
 	return {
-		(label.store, label.batch.item_code): by_list[(price_lists[label.store], label.batch.item_code)]
-		for label in labels
-		if (price_lists.get(label.store), label.batch.item_code) in by_list
+		(store, item_code): by_list[(price_lists[store], item_code)]
+		for store, item_code in pairs
+		if (price_lists.get(store), item_code) in by_list
 	}
+
+
+def _prices(db: Database, labels: Sequence[PlannedLabel]) -> dict[tuple[str, str], Decimal]:
+	"""(store, item) -> regular selling price on the store's price list."""
+	return shelf_prices(db, [(label.store, label.batch.item_code) for label in labels])
 
 
 def _barcodes(db: Database, items: Sequence[str]) -> dict[str, str]:
@@ -672,29 +680,20 @@ def batch_prices(db: Database, marked_down: Sequence[tuple[str, str, str, Decima
 	markdown: ERPNext's price never undercuts a store's current step (the app's tills price each store
 	exactly). A batch without a regular price on the list has no markdown price."""
 	price_lists = store_price_lists(db)
-	wanted: dict[str, set[str]] = defaultdict(set)
-	for store, item_code, _batch, _percent, _expiry in marked_down:
-		if price_lists.get(store):
-			wanted[price_lists[store]].add(item_code)
-	regular = regular_prices(db, wanted)
-	chosen: dict[tuple[str, str], tuple[Decimal, str, date | None, list[str]]] = {}
+	regular = shelf_prices(db, [(store, item_code) for store, item_code, *_rest in marked_down], price_lists)
+	# (price list, batch) -> each store's step: (percent, store, item, expiry)
+	steps: dict[tuple[str, str], list[tuple[Decimal, str, str, date | None]]] = defaultdict(list)
 	for store, item_code, batch_no, percent, expiry in marked_down:
-		price_list = price_lists.get(store)
-		if not price_list or (price_list, item_code) not in regular:
-			continue
-		found = chosen.get((price_list, batch_no))
-		if found is None:
-			chosen[(price_list, batch_no)] = (percent, item_code, expiry, [store])
-		else:
-			found[3].append(store)
-			if percent < found[0]:
-				chosen[(price_list, batch_no)] = (percent, item_code, expiry, found[3])
+		if (store, item_code) in regular:
+			steps[(price_lists[store], batch_no)].append((percent, store, item_code, expiry))
 	prices = []
-	for (price_list, batch_no), (percent, item_code, expiry, stores) in sorted(chosen.items()):
-		price = regular[(price_list, item_code)]
+	for (price_list, batch_no), found in sorted(steps.items()):
+		percent, store, item_code, expiry = min(found)
+		price = regular[(store, item_code)]
 		rate = label_price(price, percent)
 		if rate is not None:
-			prices.append(BatchPrice(price_list, item_code, batch_no, rate, percent, price, expiry, tuple(sorted(stores))))
+			stores = tuple(sorted(store for _percent, store, _item, _expiry in found))
+			prices.append(BatchPrice(price_list, item_code, batch_no, rate, percent, price, expiry, stores))
 	return prices
 
 
